@@ -1,0 +1,117 @@
+import type { ErrorCode } from "./errors.ts";
+import { compileOriginRules, type OriginMatcher } from "./origin-rules.ts";
+import type { Restrictions } from "./restrictions.ts";
+
+/** Restrictions turned into matchers once, when a key is loaded or a token verified. */
+export type CompiledPolicy = {
+  restrictions: Restrictions;
+  allowOrigin: OriginMatcher;
+  assistantIds: ReadonlySet<string> | undefined;
+  overrides: ReadonlySet<string>;
+};
+
+/** What a web-call request asks for, as far as restrictions care. */
+export type CallRequest = {
+  /** The request's `Origin` header, `undefined` when missing or sent more than once. */
+  origin: string | undefined;
+  /** The saved assistant, when the request names one. */
+  assistantId?: string;
+  /** True when the request carries an inline assistant config. */
+  transient: boolean;
+  /** Top-level fields of `assistantOverrides` the request sends. */
+  overrideFields: readonly string[];
+};
+
+export type RuleName = "enabled" | "origin" | "assistant" | "transient" | "overrides";
+
+/** One rule's part in a decision, for people: `portcullis check`, the dashboard's simulator. */
+export type TraceStep = { rule: RuleName; outcome: "pass" | "fail" | "not-set"; detail: string };
+
+/** A refusal is a value: the stable code, the rule that decided, and for overrides the field. */
+export type Decision =
+  | { allow: true; trace: TraceStep[] }
+  | { allow: false; code: ErrorCode; rule: RuleName; field?: string; trace: TraceStep[] };
+
+/**
+ * Compiles restrictions into a policy; call it when a key is loaded, not per request.
+ *
+ * @example
+ * const policy = compilePolicy({ enabled: true, allowedOrigins: ["https://app.example.com"], allowTransientAssistant: false, allowedOverrides: ["variableValues"] });
+ */
+export function compilePolicy(restrictions: Restrictions): CompiledPolicy {
+  return {
+    restrictions,
+    allowOrigin: restrictions.allowedOrigins ? compileOriginRules(restrictions.allowedOrigins) : () => true,
+    assistantIds: restrictions.allowedAssistantIds ? new Set(restrictions.allowedAssistantIds) : undefined,
+    overrides: new Set(restrictions.allowedOverrides),
+  };
+}
+
+/**
+ * Decides a web-call request against a key's policy, in the order of the design: enabled, origin,
+ * assistant, transient, overrides. The first failing rule decides. The trace explains each rule to
+ * the key's owner; it is never sent to the caller (it names the allowed origins).
+ *
+ * @example
+ * evaluate(policy, { origin: "https://evil.example", assistantId: "asst_1", transient: false, overrideFields: [] });
+ * // { allow: false, code: "ORIGIN_NOT_ALLOWED", rule: "origin", trace: [...] }
+ */
+export function evaluate(policy: CompiledPolicy, request: CallRequest): Decision {
+  const { restrictions } = policy;
+  const trace: TraceStep[] = [];
+  const refuse = (code: ErrorCode, rule: RuleName, detail: string, field?: string): Decision => {
+    trace.push({ rule, outcome: "fail", detail });
+    return field === undefined ? { allow: false, code, rule, trace } : { allow: false, code, rule, field, trace };
+  };
+
+  if (!restrictions.enabled) return refuse("KEY_DISABLED", "enabled", "The key is disabled.");
+  trace.push({ rule: "enabled", outcome: "pass", detail: "The key is enabled." });
+
+  if (!restrictions.allowedOrigins) {
+    trace.push({ rule: "origin", outcome: "not-set", detail: "No origin rule: any origin may use this key." });
+  } else if (!policy.allowOrigin(request.origin)) {
+    return refuse(
+      "ORIGIN_NOT_ALLOWED",
+      "origin",
+      request.origin === undefined
+        ? "The request has no usable Origin header (missing, null, repeated or malformed)."
+        : `${request.origin} matches none of: ${restrictions.allowedOrigins.join(", ")}.`,
+    );
+  } else {
+    trace.push({ rule: "origin", outcome: "pass", detail: `${request.origin} matches an allowed origin rule.` });
+  }
+
+  if (request.assistantId !== undefined) {
+    if (!policy.assistantIds) {
+      trace.push({ rule: "assistant", outcome: "not-set", detail: "No assistant rule: any assistant of the org." });
+    } else if (!policy.assistantIds.has(request.assistantId)) {
+      return refuse("ASSISTANT_NOT_ALLOWED", "assistant", `${request.assistantId} is not in allowedAssistantIds.`);
+    } else {
+      trace.push({ rule: "assistant", outcome: "pass", detail: `${request.assistantId} is in allowedAssistantIds.` });
+    }
+  }
+
+  if (request.transient) {
+    if (!restrictions.allowTransientAssistant)
+      return refuse("TRANSIENT_ASSISTANT_NOT_ALLOWED", "transient", "allowTransientAssistant is false.");
+    trace.push({ rule: "transient", outcome: "pass", detail: "allowTransientAssistant is true." });
+  }
+
+  for (const field of request.overrideFields) {
+    if (!policy.overrides.has(field))
+      return refuse(
+        "OVERRIDE_NOT_ALLOWED",
+        "overrides",
+        `assistantOverrides.${field} is not in allowedOverrides.`,
+        field,
+      );
+  }
+  if (request.overrideFields.length > 0)
+    trace.push({
+      rule: "overrides",
+      outcome: "pass",
+      detail: `Allowed overrides: ${request.overrideFields.join(", ")}.`,
+    });
+
+  return { allow: true, trace };
+}
