@@ -19,10 +19,10 @@ export type Restrictions = {
 /** Restrictions as a caller sends them: every field optional. */
 export type RestrictionsInput = Partial<{
   enabled: boolean;
-  allowedOrigins: string[] | null;
-  allowedAssistantIds: string[] | null;
+  allowedOrigins: readonly string[] | null;
+  allowedAssistantIds: readonly string[] | null;
   allowTransientAssistant: boolean;
-  allowedOverrides: string[];
+  allowedOverrides: readonly string[];
 }>;
 
 export const MAX_ASSISTANT_RULES = 1000;

@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { KeyCache } from "./auth/key-cache.ts";
+import type { Config } from "./config/config.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { createAuthHooks } from "./http/auth-hooks.ts";
+import { installErrorHandling } from "./http/errors.ts";
+import { assistantRoutes } from "./routes/assistant/index.ts";
+import { callRoutes } from "./routes/call/index.ts";
+import type { RouteDeps } from "./routes/deps.ts";
+import { systemRoutes } from "./routes/system/index.ts";
+import { tokenRoutes } from "./routes/token/index.ts";
+import type { Cipher } from "./secrets/cipher.ts";
+import type { Store } from "./storage/store.ts";
+import { UsageBuffer } from "./storage/usage-buffer.ts";
+
+export const VERSION = "0.1.0";
+export const BODY_LIMIT = 1024 * 1024;
+
+export type AppOptions = {
+  store: Store;
+  cipher: Cipher;
+  config: Pick<Config, "publicUrl" | "keyCacheSize" | "keyCacheTtlSeconds">;
+  clock?: Clock;
+  /** A pino logger config or `false`; tests pass `false`. */
+  logger?: boolean | { level: string };
+};
+
+/**
+ * Builds the HTTP app from its dependencies, with no side effects: nothing listens, nothing reads
+ * the environment. `main.ts` does those; tests call this and `app.inject()`.
+ */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => `req_${randomBytes(9).toString("base64url")}`,
+    requestIdHeader: false,
+    // Unknown fields are refused, not dropped; wrong types are refused, not coerced.
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+        allowUnionTypes: true,
+      },
+    },
+    disableRequestLogging: true,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  });
+  installErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Portcullis API",
+        version: VERSION,
+        description: "Browser keys that are safe to publish. Errors: docs/errors.md.",
+      },
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+    },
+  });
+
+  const cache = new KeyCache(clock, options.config.keyCacheSize, options.config.keyCacheTtlSeconds * 1000);
+  const usage = new UsageBuffer(options.store, clock);
+  const authenticate = createAuthenticator({ store: options.store, cache, recordUsage: (id) => usage.record(id) });
+  const deps: RouteDeps = {
+    store: options.store,
+    clock,
+    cipher: options.cipher,
+    cache,
+    auth: createAuthHooks(authenticate),
+    config: options.config,
+  };
+
+  await app.register(systemRoutes, { version: VERSION });
+  await app.register(tokenRoutes, deps);
+  await app.register(assistantRoutes, deps);
+  await app.register(callRoutes, deps);
+
+  app.addHook("onClose", async () => {
+    await usage.stop();
+  });
+  return app;
+}

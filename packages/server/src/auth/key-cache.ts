@@ -1,0 +1,95 @@
+import { type CompiledPolicy, compilePolicy } from "@portcullis/core";
+import type { Clock } from "../domain/clock.ts";
+import type { KeyRecord } from "../storage/records.ts";
+
+/** What a request needs of a key, with its restrictions compiled once when it is loaded. */
+export type ResolvedKey = {
+  id: string;
+  orgId: string;
+  tag: KeyRecord["tag"];
+  revoked: boolean;
+  policy: CompiledPolicy;
+};
+
+type Entry = { key: ResolvedKey | undefined; expiresAt: number };
+
+/**
+ * An in-process LRU of keys by the SHA-256 of their value, with a separate, equally bounded
+ * negative cache so a flood of unknown keys costs one lookup each per TTL, not one per request.
+ * Memory is bounded by `size`, never by how many keys exist.
+ */
+export class KeyCache {
+  private readonly known = new Map<string, Entry>();
+  private readonly unknown = new Map<string, number>();
+  private readonly hashById = new Map<string, string>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly size: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** The cached key (`undefined` value = known unknown), or `"miss"` when it must be looked up. */
+  get(hash: string): ResolvedKey | undefined | "miss" {
+    const now = this.clock.now();
+    const entry = this.known.get(hash);
+    if (entry) {
+      if (entry.expiresAt <= now) {
+        this.forget(hash);
+        return "miss";
+      }
+      // Refresh LRU position: a Map iterates in insertion order.
+      this.known.delete(hash);
+      this.known.set(hash, entry);
+      return entry.key;
+    }
+    const unknownUntil = this.unknown.get(hash);
+    if (unknownUntil !== undefined) {
+      if (unknownUntil > now) return undefined;
+      this.unknown.delete(hash);
+    }
+    return "miss";
+  }
+
+  put(hash: string, record: KeyRecord | undefined): ResolvedKey | undefined {
+    const expiresAt = this.clock.now() + this.ttlMs;
+    if (!record) {
+      this.unknown.set(hash, expiresAt);
+      if (this.unknown.size > this.size) this.unknown.delete(this.unknown.keys().next().value as string);
+      return undefined;
+    }
+    const key: ResolvedKey = {
+      id: record.id,
+      orgId: record.orgId,
+      tag: record.tag,
+      revoked: record.revokedAt !== null,
+      policy: compilePolicy(record.restrictions),
+    };
+    this.forget(hash);
+    this.known.set(hash, { key, expiresAt });
+    this.hashById.set(record.id, hash);
+    if (this.known.size > this.size) this.forget(this.known.keys().next().value as string);
+    return key;
+  }
+
+  /** Drops a key after it changed, so the next request reads it again. */
+  invalidate(keyId: string): void {
+    const hash = this.hashById.get(keyId);
+    if (hash !== undefined) this.forget(hash);
+  }
+
+  /** Drops a hash from the negative cache, e.g. when a key with that value was just created. */
+  forgetUnknown(hash: string): void {
+    this.unknown.delete(hash);
+  }
+
+  get stats(): { known: number; unknown: number } {
+    return { known: this.known.size, unknown: this.unknown.size };
+  }
+
+  private forget(hash: string): void {
+    const entry = this.known.get(hash);
+    if (entry?.key) this.hashById.delete(entry.key.id);
+    this.known.delete(hash);
+  }
+}

@@ -1,0 +1,14 @@
+export type { AppOptions } from "./app.ts";
+export { createApp, VERSION } from "./app.ts";
+export type { Config } from "./config/config.ts";
+export { ConfigError, loadConfig, SETTINGS } from "./config/config.ts";
+export type { Clock } from "./domain/clock.ts";
+export { systemClock } from "./domain/clock.ts";
+export { createOrgWithKey } from "./domain/orgs.ts";
+export { openDataDir } from "./open-data-dir.ts";
+export type { Cipher } from "./secrets/cipher.ts";
+export { createCipher } from "./secrets/cipher.ts";
+export { loadMasterKey } from "./secrets/master-key.ts";
+export { KyselyStore } from "./storage/kysely-store.ts";
+export { openSqlite, sqlitePath } from "./storage/sqlite/open-sqlite.ts";
+export type { Store } from "./storage/store.ts";

@@ -1,0 +1,46 @@
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config/config.ts";
+import { openDataDir } from "./open-data-dir.ts";
+
+/** The only place that reads the environment, opens files and listens. */
+async function main(): Promise<void> {
+  const dataFlag = process.argv.indexOf("--data");
+  const env = { ...process.env };
+  if (dataFlag > 0 && process.argv[dataFlag + 1]) env.PORTCULLIS_DATA_DIR = process.argv[dataFlag + 1];
+  const config = loadConfig(env);
+  const { store, cipher, file } = await openDataDir(config.dataDir, config.masterKey);
+  const app = await createApp({ store, cipher, config, logger: { level: config.logLevel } });
+  await app.listen({ port: config.port, host: config.host });
+
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  console.log(`Portcullis listening on http://${config.host}:${port} (data: ${file})`);
+  if ((await store.countOrgs()) === 0) {
+    console.log(
+      [
+        "",
+        "No org exists yet. Create one and print its first private key (shown once):",
+        `  npx portcullis init --data ${config.dataDir}`,
+        "",
+      ].join("\n"),
+    );
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

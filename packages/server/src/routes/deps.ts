@@ -1,0 +1,16 @@
+import type { KeyCache } from "../auth/key-cache.ts";
+import type { Config } from "../config/config.ts";
+import type { Clock } from "../domain/clock.ts";
+import type { AuthHooks } from "../http/auth-hooks.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import type { Store } from "../storage/store.ts";
+
+/** What every route plugin is built from; passed explicitly, never imported as a singleton. */
+export type RouteDeps = {
+  store: Store;
+  clock: Clock;
+  cipher: Cipher;
+  cache: KeyCache;
+  auth: AuthHooks;
+  config: Pick<Config, "publicUrl">;
+};

@@ -1,0 +1,183 @@
+import { compilePolicy, type KeyTag, normalizeRestrictions, type RestrictionsInput } from "@portcullis/core";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { isoAt } from "../../domain/clock.ts";
+import { mintKey } from "../../domain/keys.ts";
+import { decideWebCall, describeWebCall, type WebCallBody } from "../../domain/web-call.ts";
+import { sendError } from "../../http/errors.ts";
+import { bearerSecurity, errorResponses, idParams } from "../../http/schemas.ts";
+import type { KeyRecord } from "../../storage/records.ts";
+import type { RouteDeps } from "../deps.ts";
+import { checkBody, checkResponse, createTokenBody, tokenResponse, updateTokenBody } from "./schemas.ts";
+
+type CreateBody = { tag?: KeyTag; name?: string; restrictions?: RestrictionsInput };
+type UpdateBody = { tag?: KeyTag; name?: string; restrictions?: RestrictionsInput };
+type Params = { id: string };
+
+const common = { tags: ["token"], security: bearerSecurity };
+const notFound = (reply: FastifyReply) => sendError(reply, "NOT_FOUND", { message: "No key with this ID." });
+
+/** API keys ("tokens" in Vapi's words): private key only, scoped to the caller's org. */
+export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { store, clock, cipher, cache, auth } = deps;
+  app.addHook("onRequest", auth.requirePrivate);
+
+  // A public key is meant to be published, so its owner may read it again; a private key never.
+  const present = (key: KeyRecord, value?: string) => ({
+    id: key.id,
+    orgId: key.orgId,
+    tag: key.tag,
+    name: key.name,
+    ...((value ?? key.tag === "public") && { value: value ?? cipher.open(key.encryptedValue, key.id) }),
+    displayPrefix: key.displayPrefix,
+    restrictions: key.restrictions,
+    createdAt: key.createdAt,
+    updatedAt: key.updatedAt,
+    lastUsedAt: key.lastUsedAt,
+  });
+
+  app.post<{ Body: CreateBody }>(
+    "/token",
+    {
+      schema: {
+        ...common,
+        summary: "Create a key",
+        body: createTokenBody,
+        response: { 201: tokenResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const tag = request.body.tag ?? "private";
+      const read = normalizeRestrictions(request.body.restrictions, tag);
+      if (!read.ok) return sendError(reply, read.problem.code, read.problem);
+      const key = mintKey({
+        orgId: request.principal.orgId,
+        tag,
+        name: request.body.name ?? null,
+        restrictions: read.value,
+        cipher,
+        at: isoAt(clock),
+      });
+      await store.insertKey(key.record);
+      cache.forgetUnknown(key.record.hash);
+      return reply.code(201).send(present(key.record, key.value));
+    },
+  );
+
+  app.get(
+    "/token",
+    {
+      schema: {
+        ...common,
+        summary: "List keys (not revoked), newest first",
+        response: { 200: { type: "array", items: tokenResponse }, ...errorResponses(401) },
+      },
+    },
+    async (request) => (await store.listKeys(request.principal.orgId)).map((key) => present(key)),
+  );
+
+  app.get<{ Params: Params }>(
+    "/token/:id",
+    {
+      schema: {
+        ...common,
+        summary: "Get a key",
+        params: idParams,
+        response: { 200: tokenResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const key = await store.getKey(request.principal.orgId, request.params.id);
+      return key ? present(key) : notFound(reply);
+    },
+  );
+
+  app.patch<{ Params: Params; Body: UpdateBody }>(
+    "/token/:id",
+    {
+      schema: {
+        ...common,
+        summary: "Update a key's name or restrictions",
+        params: idParams,
+        body: updateTokenBody,
+        response: { 200: tokenResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = request.principal;
+      const key = await store.getKey(orgId, request.params.id);
+      if (!key) return notFound(reply);
+      if (request.body.tag !== undefined && request.body.tag !== key.tag)
+        return sendError(reply, "VALIDATION_FAILED", {
+          field: "tag",
+          message: "A key's tag cannot change; create a new key.",
+        });
+      let restrictions = key.restrictions;
+      if (request.body.restrictions !== undefined) {
+        const read = normalizeRestrictions(request.body.restrictions, key.tag);
+        if (!read.ok) return sendError(reply, read.problem.code, read.problem);
+        restrictions = read.value;
+      }
+      const updated = await store.updateKey(orgId, key.id, {
+        name: request.body.name ?? key.name,
+        restrictions,
+        updatedAt: isoAt(clock),
+      });
+      cache.invalidate(key.id);
+      return updated ? present(updated) : notFound(reply);
+    },
+  );
+
+  app.delete<{ Params: Params }>(
+    "/token/:id",
+    {
+      schema: {
+        ...common,
+        summary: "Revoke a key (it stops working at once)",
+        params: idParams,
+        response: { 200: tokenResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await store.revokeKey(request.principal.orgId, request.params.id, isoAt(clock));
+      if (!revoked) return notFound(reply);
+      cache.invalidate(revoked.id);
+      return present(revoked);
+    },
+  );
+
+  app.post<{ Params: Params; Body: WebCallBody & { origin?: string } }>(
+    "/token/:id/check",
+    {
+      schema: {
+        ...common,
+        summary: "Simulate a web call with this key: the decision and the rule that made it; nothing is written",
+        params: idParams,
+        body: checkBody,
+        response: { 200: checkResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = request.principal;
+      const key = await store.getKey(orgId, request.params.id);
+      if (!key) return notFound(reply);
+      if (key.tag === "private")
+        return {
+          decision: "deny",
+          code: "PRIVATE_KEY_NOT_ALLOWED_HERE",
+          rule: "tag",
+          trace: [{ rule: "tag", outcome: "fail", detail: "A private key cannot start web calls." }],
+        };
+      const request_ = describeWebCall(request.body, request.body.origin);
+      const decision = await decideWebCall(store, orgId, compilePolicy(key.restrictions), request_);
+      return decision.allow
+        ? { decision: "allow", trace: decision.trace }
+        : {
+            decision: "deny",
+            code: decision.code,
+            rule: decision.rule,
+            ...(decision.field && { field: decision.field }),
+            trace: decision.trace,
+          };
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import { restrictionsSchema } from "@portcullis/core";
+import { assistantInput, assistantOverridesInput } from "../assistant/schemas.ts";
+
+const { $id: _id, ...restrictions } = restrictionsSchema;
+
+export { restrictions as restrictionsInput };
+
+export const tokenName = { type: "string", minLength: 1, maxLength: 100 } as const;
+export const tokenTag = { type: "string", enum: ["private", "public"] } as const;
+
+export const createTokenBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    tag: { ...tokenTag, description: "Default: private." },
+    name: tokenName,
+    restrictions,
+  },
+} as const;
+
+export const updateTokenBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    tag: { ...tokenTag, description: "Cannot change; accepted when equal so a GET body can be sent back." },
+    name: tokenName,
+    restrictions: {
+      ...restrictions,
+      description: "Replaces the whole restrictions object; absent fields take their defaults.",
+    },
+  },
+} as const;
+
+export const tokenResponse = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    orgId: { type: "string" },
+    tag: tokenTag,
+    name: { type: ["string", "null"] },
+    value: { type: "string", description: "Public keys: always. Private keys: only in the create response." },
+    displayPrefix: { type: "string" },
+    restrictions: { type: "object", additionalProperties: true },
+    createdAt: { type: "string", format: "date-time" },
+    updatedAt: { type: "string", format: "date-time" },
+    lastUsedAt: { type: ["string", "null"], format: "date-time" },
+  },
+  required: ["id", "orgId", "tag", "displayPrefix", "restrictions", "createdAt", "updatedAt"],
+} as const;
+
+export const checkBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    origin: { type: "string", maxLength: 300, description: "The Origin header to simulate; absent = no Origin." },
+    assistantId: { type: "string", maxLength: 64 },
+    assistant: assistantInput,
+    assistantOverrides: assistantOverridesInput,
+  },
+} as const;
+
+export const checkResponse = {
+  type: "object",
+  properties: {
+    decision: { type: "string", enum: ["allow", "deny"] },
+    code: { type: "string" },
+    rule: { type: "string" },
+    field: { type: "string" },
+    trace: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { rule: { type: "string" }, outcome: { type: "string" }, detail: { type: "string" } },
+      },
+    },
+  },
+  required: ["decision", "trace"],
+} as const;

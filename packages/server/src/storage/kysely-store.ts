@@ -1,0 +1,304 @@
+import type { Restrictions } from "@portcullis/core";
+import type { Kysely, Selectable } from "kysely";
+import type { ApiKeyTable, AssistantTable, CallTable, Database } from "./database.ts";
+import type { AssistantRecord, CallRecord, KeyRecord, OrgRecord, Page, PageQuery } from "./records.ts";
+import type { Store } from "./store.ts";
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+function toKey(row: Selectable<ApiKeyTable>): KeyRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    tag: row.tag,
+    name: row.name,
+    hash: row.hash,
+    displayPrefix: row.display_prefix,
+    encryptedValue: row.encrypted_value,
+    restrictions: JSON.parse(row.restrictions) as Restrictions,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function fromKey(key: KeyRecord): ApiKeyTable {
+  return {
+    id: key.id,
+    org_id: key.orgId,
+    tag: key.tag,
+    name: key.name,
+    hash: key.hash,
+    display_prefix: key.displayPrefix,
+    encrypted_value: key.encryptedValue,
+    restrictions: JSON.stringify(key.restrictions),
+    created_at: key.createdAt,
+    updated_at: key.updatedAt,
+    last_used_at: key.lastUsedAt,
+    revoked_at: key.revokedAt,
+  };
+}
+
+function toAssistant(row: Selectable<AssistantTable>): AssistantRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toCall(row: Selectable<CallTable>): CallRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    type: row.type as CallRecord["type"],
+    status: row.status as CallRecord["status"],
+    assistantId: row.assistant_id,
+    assistant: parseJson(row.assistant),
+    assistantOverrides: parseJson(row.assistant_overrides),
+    metadata: parseJson(row.metadata),
+    keyId: row.key_id,
+    origin: row.origin,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Cursors are opaque to clients: base64url of the last row's sequence number. */
+function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString("base64url");
+}
+
+/** The sequence number in a cursor, or `undefined` for no cursor. Bad cursors are refused earlier. */
+export function decodeCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  return /^s\d{1,15}$/.test(text) ? Number(text.slice(1)) : undefined;
+}
+
+/** The {@link Store} on Kysely: one query path for SQLite now and PostgreSQL later. */
+export class KyselyStore implements Store {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createOrg(org: OrgRecord, firstKey: KeyRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("orgs")
+        .values({ id: org.id, name: org.name, settings: JSON.stringify(org.settings), created_at: org.createdAt })
+        .execute();
+      await trx.insertInto("api_keys").values(fromKey(firstKey)).execute();
+    });
+  }
+
+  async getOrg(id: string): Promise<OrgRecord | undefined> {
+    const row = await this.db.selectFrom("orgs").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && { id: row.id, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+  }
+
+  async countOrgs(): Promise<number> {
+    const row = await this.db
+      .selectFrom("orgs")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertKey(key: KeyRecord): Promise<void> {
+    await this.db.insertInto("api_keys").values(fromKey(key)).execute();
+  }
+
+  async findKeyByHash(hash: string): Promise<KeyRecord | undefined> {
+    const row = await this.db.selectFrom("api_keys").selectAll().where("hash", "=", hash).executeTakeFirst();
+    return row && toKey(row);
+  }
+
+  async getKey(orgId: string, id: string): Promise<KeyRecord | undefined> {
+    const row = await this.db
+      .selectFrom("api_keys")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return row && toKey(row);
+  }
+
+  async listKeys(orgId: string): Promise<KeyRecord[]> {
+    const rows = await this.db
+      .selectFrom("api_keys")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("revoked_at", "is", null)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+    return rows.map(toKey);
+  }
+
+  async updateKey(
+    orgId: string,
+    id: string,
+    patch: Pick<KeyRecord, "name" | "restrictions" | "updatedAt">,
+  ): Promise<KeyRecord | undefined> {
+    const row = await this.db
+      .updateTable("api_keys")
+      .set({ name: patch.name, restrictions: JSON.stringify(patch.restrictions), updated_at: patch.updatedAt })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toKey(row);
+  }
+
+  async revokeKey(orgId: string, id: string, at: string): Promise<KeyRecord | undefined> {
+    const row = await this.db
+      .updateTable("api_keys")
+      .set({ revoked_at: at, updated_at: at })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toKey(row);
+  }
+
+  async touchKeys(lastUsed: ReadonlyMap<string, string>): Promise<void> {
+    if (lastUsed.size === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const [id, at] of lastUsed) {
+        await trx.updateTable("api_keys").set({ last_used_at: at }).where("id", "=", id).execute();
+      }
+    });
+  }
+
+  async insertAssistant(assistant: AssistantRecord): Promise<void> {
+    await this.db
+      .insertInto("assistants")
+      .values({
+        id: assistant.id,
+        org_id: assistant.orgId,
+        config: JSON.stringify(assistant.config),
+        created_at: assistant.createdAt,
+        updated_at: assistant.updatedAt,
+      })
+      .execute();
+  }
+
+  async getAssistant(orgId: string, id: string): Promise<AssistantRecord | undefined> {
+    const row = await this.db
+      .selectFrom("assistants")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && toAssistant(row);
+  }
+
+  async assistantExists(orgId: string, id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("assistants")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async listAssistants(orgId: string, page: PageQuery): Promise<Page<AssistantRecord>> {
+    const before = decodeCursor(page.cursor);
+    let query = this.db.selectFrom("assistants").selectAll().where("org_id", "=", orgId);
+    if (before !== undefined) query = query.where("seq", "<", before);
+    const rows = await query
+      .orderBy("seq", "desc")
+      .limit(page.limit + 1)
+      .execute();
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toAssistant),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : undefined,
+    };
+  }
+
+  async updateAssistant(
+    orgId: string,
+    id: string,
+    config: Record<string, unknown>,
+    at: string,
+  ): Promise<AssistantRecord | undefined> {
+    const row = await this.db
+      .updateTable("assistants")
+      .set({ config: JSON.stringify(config), updated_at: at })
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toAssistant(row);
+  }
+
+  async deleteAssistant(orgId: string, id: string): Promise<AssistantRecord | undefined> {
+    const row = await this.db
+      .deleteFrom("assistants")
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toAssistant(row);
+  }
+
+  async insertCall(call: CallRecord): Promise<void> {
+    await this.db
+      .insertInto("calls")
+      .values({
+        id: call.id,
+        org_id: call.orgId,
+        type: call.type,
+        status: call.status,
+        assistant_id: call.assistantId,
+        assistant: json(call.assistant),
+        assistant_overrides: json(call.assistantOverrides),
+        metadata: json(call.metadata),
+        key_id: call.keyId,
+        origin: call.origin,
+        created_at: call.createdAt,
+        updated_at: call.updatedAt,
+      })
+      .execute();
+  }
+
+  async getCall(orgId: string, id: string): Promise<CallRecord | undefined> {
+    const row = await this.db
+      .selectFrom("calls")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && toCall(row);
+  }
+
+  async listCalls(orgId: string, page: PageQuery & { assistantId?: string | undefined }): Promise<Page<CallRecord>> {
+    const before = decodeCursor(page.cursor);
+    let query = this.db.selectFrom("calls").selectAll().where("org_id", "=", orgId);
+    if (before !== undefined) query = query.where("seq", "<", before);
+    if (page.assistantId !== undefined) query = query.where("assistant_id", "=", page.assistantId);
+    const rows = await query
+      .orderBy("seq", "desc")
+      .limit(page.limit + 1)
+      .execute();
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toCall),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : undefined,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
