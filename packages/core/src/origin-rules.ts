@@ -31,6 +31,8 @@ export function canonicalizeOriginRule(rule: string): OriginRuleResult {
   if (typeof rule !== "string" || rule.length === 0) return refuse("An origin rule must be a non-empty string.");
   if (rule.length > MAX_RULE_LENGTH) return refuse(`An origin rule is at most ${MAX_RULE_LENGTH} characters.`);
   if (rule.trim() !== rule) return refuse("Remove the spaces around the origin.");
+  // The URL parser silently drops tabs and newlines inside the input; refuse them instead.
+  if (/[\s\p{Cc}]/u.test(rule)) return refuse("An origin has no spaces or control characters.");
   if (rule === "*") return refuse("'*' would allow every website; list the origins your app is served from.");
   if (rule.toLowerCase() === "null")
     return refuse(
@@ -41,13 +43,17 @@ export function canonicalizeOriginRule(rule: string): OriginRuleResult {
   const scheme = rule.slice(0, schemeEnd).toLowerCase();
   if (scheme !== "http" && scheme !== "https") return refuse("Only http and https origins can be allowed.");
   const afterScheme = rule.slice(schemeEnd + 3);
-  const authorityEnd = afterScheme.search(/[/?#]/);
+  // For http(s) the URL parser reads "\\" as "/", so it starts a path too.
+  const authorityEnd = afterScheme.search(/[/?#\\]/);
   const authority = authorityEnd < 0 ? afterScheme : afterScheme.slice(0, authorityEnd);
   const rest = authorityEnd < 0 ? "" : afterScheme.slice(authorityEnd);
   // An origin has no path; a lone trailing "/" is the empty path and is dropped.
   if (rest !== "" && rest !== "/")
     return refuse("An origin has no path, query or fragment: keep only scheme://host[:port].");
   if (authority.includes("@")) return refuse("An origin has no user name or password.");
+  // The URL parser decodes "%2A" to "*" (and "%2E" to "."), which would slip a wildcard past the
+  // public-suffix check below; a host is written without percent-encoding.
+  if (authority.includes("%")) return refuse("Write the host without percent-encoding.");
   const wildcard = authority.startsWith("*.");
   if (authority.slice(wildcard ? 2 : 0).includes("*"))
     return refuse("A wildcard may only be the whole leftmost label, as in https://*.example.com.");
@@ -61,6 +67,11 @@ export function canonicalizeOriginRule(rule: string): OriginRuleResult {
   const host = url.hostname;
   if (host === "") return refuse("The origin has no host.");
   if (host.endsWith(".")) return refuse("Remove the trailing dot from the host: browsers send the origin without it.");
+  if (host.startsWith(".") || host.includes("..")) return refuse("The host has an empty label.");
+  // Checked on the parsed host too: UTS 46 maps "＊" (U+FF0A) and "﹡" (U+FE61) to "*", and a "*" in a
+  // canonical rule would be compiled as a wildcard that skipped the public-suffix check.
+  if ((wildcard ? host.slice(WILDCARD_LABEL.length) : host).includes("*"))
+    return refuse("A wildcard may only be the whole leftmost label, as in https://*.example.com.");
   const port = url.port === DEFAULT_PORTS[url.protocol] ? "" : url.port;
   const hostPort = port ? `${host}:${port}` : host;
   if (!wildcard) return { ok: true, canonical: `${url.protocol}//${hostPort}`, wildcard: false };
@@ -115,7 +126,7 @@ export function parseRequestOrigin(value: string | undefined): ParsedOrigin | un
   if (!value || value === "null" || value.length > MAX_RULE_LENGTH) return undefined;
   // A serialized origin is scheme://host[:port] and nothing else; a list (two Origin headers
   // joined by a comma), a path or credentials make it malformed.
-  if (!/^[A-Za-z]+:\/\/[^/?#\s,*@\\]+$/.test(value)) return undefined;
+  if (!/^[A-Za-z]+:\/\/[^/?#\s,*@\\%]+$/.test(value)) return undefined;
   let url: URL;
   try {
     url = new URL(value);
@@ -123,7 +134,10 @@ export function parseRequestOrigin(value: string | undefined): ParsedOrigin | un
     return undefined;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  if (url.hostname.endsWith(".")) return undefined;
+  // Browsers never send a trailing dot, an empty label or a "*" (which "＊" maps to); such a host
+  // must not pass as a subdomain of a wildcard rule.
+  const host = url.hostname;
+  if (host.endsWith(".") || host.startsWith(".") || host.includes("..") || host.includes("*")) return undefined;
   return { scheme: url.protocol, host: url.hostname, port: url.port, serialized: url.origin };
 }
 
