@@ -1,6 +1,6 @@
 import { DEFAULT_ALLOWED_OVERRIDES, OVERRIDE_FIELDS, type OverrideField } from "./assistant-fields.ts";
-import { canonicalizeOriginRules } from "./origin-rules.ts";
 import type { KeyTag } from "./key-format.ts";
+import { canonicalizeOriginRules } from "./origin-rules.ts";
 
 /**
  * Restrictions on a key, stored or carried inside a token. The first four are Vapi's
@@ -83,9 +83,16 @@ export function normalizeRestrictions(
     allowedOverrides: [...new Set(given.allowedOverrides ?? DEFAULT_ALLOWED_OVERRIDES)] as OverrideField[],
   };
   if (tag === "private") {
-    const browserRule = (
-      ["allowedOrigins", "allowedAssistantIds", "allowTransientAssistant", "allowedOverrides"] as const
-    ).find((field) => given[field] !== undefined && given[field] !== null);
+    // Empty lists and `false` are accepted so a client may send back the whole object it read.
+    const browserRule = given.allowedOrigins?.length
+      ? "allowedOrigins"
+      : given.allowedAssistantIds?.length
+        ? "allowedAssistantIds"
+        : given.allowTransientAssistant
+          ? "allowTransientAssistant"
+          : given.allowedOverrides?.some((field) => !DEFAULT_ALLOWED_OVERRIDES.includes(field as OverrideField))
+            ? "allowedOverrides"
+            : undefined;
     if (browserRule)
       return {
         ok: false,
