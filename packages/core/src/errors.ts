@@ -35,6 +35,55 @@ export const ERROR_CATALOG = {
     message:
       "A private key must never be in a browser. Start web calls with a public key (pcpk_…) or a short-lived token with tag 'public' minted by your server.",
   },
+  KEY_ROTATED: {
+    status: 401,
+    message: "This key value was rotated and its grace period is over. Use the key's new value.",
+  },
+  // Client tokens (JWTs)
+  TOKEN_MALFORMED: {
+    status: 401,
+    message: "The token is not a well-formed JWT (docs/jwt.md shows the exact format).",
+  },
+  TOKEN_EXPIRED: {
+    status: 401,
+    message: "The token has expired. Ask your server for a new one.",
+  },
+  TOKEN_NOT_YET_VALID: {
+    status: 401,
+    message: "The token is not valid yet (nbf or iat is in the future). Check the signing server's clock.",
+  },
+  TOKEN_LIFETIME_TOO_LONG: {
+    status: 401,
+    message: "The token lives longer than the org allows (maxTokenTtlSeconds). Mint shorter-lived tokens.",
+  },
+  TOKEN_SIGNATURE_INVALID: {
+    status: 401,
+    message: "The token's signature does not verify with any of the org's keys.",
+  },
+  TOKEN_ALG_NOT_ALLOWED: {
+    status: 401,
+    message: "The token's algorithm is not allowed for its key (HS256 for private keys; a signing key's own alg).",
+  },
+  TOKEN_KEY_UNKNOWN: {
+    status: 401,
+    message: "The token's kid names no usable key of this org.",
+  },
+  TOKEN_REPLAYED: {
+    status: 401,
+    message: "This single-use token was already used. Mint a new token for each call.",
+  },
+  TOKEN_AUDIENCE_MISMATCH: {
+    status: 401,
+    message: "The token's aud is not this server's public URL.",
+  },
+  TOKEN_MISSING_ORG: {
+    status: 401,
+    message: "The token has no orgId claim, or names no existing org.",
+  },
+  TOKEN_RESTRICTIONS_INVALID: {
+    status: 401,
+    message: "The restrictions inside the token are not valid; the token is refused as a whole.",
+  },
   // Restrictions on public keys
   ORIGIN_NOT_ALLOWED: {
     status: 403,
@@ -73,6 +122,18 @@ export const ERROR_CATALOG = {
   UNKNOWN_FIELD: {
     status: 400,
     message: "The request has a field this route does not accept.",
+  },
+  INVALID_SIGNING_KEY: {
+    status: 400,
+    message: "The signing key is not an accepted public JWK (ES256, EdDSA, or RS256 with at least 2048 bits).",
+  },
+  JWKS_FETCH_FAILED: {
+    status: 400,
+    message: "The JWKS URL could not be fetched or did not return a valid key set.",
+  },
+  CONFLICT: {
+    status: 409,
+    message: "The request conflicts with an existing resource.",
   },
   INVALID_ORIGIN_RULE: {
     status: 400,

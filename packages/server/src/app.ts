@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { createAuthenticator } from "./auth/authenticate.ts";
+import { DEFAULT_JWKS_OPTIONS, JwksFetcher, type JwksFetchOptions } from "./auth/jwt/jwks-fetcher.ts";
+import { TokenVerifier } from "./auth/jwt/token-verifier.ts";
 import { KeyCache } from "./auth/key-cache.ts";
 import type { Config } from "./config/config.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
@@ -10,6 +12,8 @@ import { installErrorHandling } from "./http/errors.ts";
 import { assistantRoutes } from "./routes/assistant/index.ts";
 import { callRoutes } from "./routes/call/index.ts";
 import type { RouteDeps } from "./routes/deps.ts";
+import { orgRoutes } from "./routes/org/index.ts";
+import { signingKeyRoutes } from "./routes/signing-key/index.ts";
 import { systemRoutes } from "./routes/system/index.ts";
 import { tokenRoutes } from "./routes/token/index.ts";
 import type { Cipher } from "./secrets/cipher.ts";
@@ -24,6 +28,8 @@ export type AppOptions = {
   cipher: Cipher;
   config: Pick<Config, "publicUrl" | "keyCacheSize" | "keyCacheTtlSeconds">;
   clock?: Clock;
+  /** JWKS fetching limits; tests shorten them. */
+  jwks?: Partial<JwksFetchOptions>;
   /** A pino logger config or `false`; tests pass `false`. */
   logger?: boolean | { level: string };
 };
@@ -49,10 +55,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         allowUnionTypes: true,
       },
     },
-    disableRequestLogging: true,
+    // One log line per request costs more than the decision itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
   });
+  // Fastify parses text/plain by default; every body here is JSON, so anything else is a 415.
+  app.removeContentTypeParser("text/plain");
   installErrorHandling(app);
   await app.register(swagger, {
     openapi: {
@@ -68,13 +77,30 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   const cache = new KeyCache(clock, options.config.keyCacheSize, options.config.keyCacheTtlSeconds * 1000);
   const usage = new UsageBuffer(options.store, clock);
-  const authenticate = createAuthenticator({ store: options.store, cache, recordUsage: (id) => usage.record(id) });
+  const jwks = new JwksFetcher(clock, { ...DEFAULT_JWKS_OPTIONS, ...options.jwks });
+  const tokens = new TokenVerifier({
+    store: options.store,
+    cipher: options.cipher,
+    clock,
+    jwks,
+    publicUrl: options.config.publicUrl,
+    ttlMs: options.config.keyCacheTtlSeconds * 1000,
+  });
+  const authenticate = createAuthenticator({
+    store: options.store,
+    cache,
+    tokens,
+    clock,
+    recordUsage: (id) => usage.record(id),
+  });
   const deps: RouteDeps = {
     store: options.store,
     clock,
     cipher: options.cipher,
     cache,
-    auth: createAuthHooks(authenticate),
+    tokens,
+    jwks,
+    auth: createAuthHooks(authenticate, options.store),
     config: options.config,
   };
 
@@ -82,8 +108,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, deps);
   await app.register(assistantRoutes, deps);
   await app.register(callRoutes, deps);
+  await app.register(orgRoutes, deps);
+  await app.register(signingKeyRoutes, deps);
 
+  // Single-use token IDs are kept only until their token expires anyway.
+  const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);
+  purge.unref();
   app.addHook("onClose", async () => {
+    clearInterval(purge);
     await usage.stop();
   });
   return app;

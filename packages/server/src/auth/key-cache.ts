@@ -9,6 +9,8 @@ export type ResolvedKey = {
   tag: KeyRecord["tag"];
   revoked: boolean;
   policy: CompiledPolicy;
+  /** Set when this value is a rotated-out one: it works until then (the grace period). */
+  validUntilMs?: number;
 };
 
 type Entry = { key: ResolvedKey | undefined; expiresAt: number };
@@ -21,7 +23,7 @@ type Entry = { key: ResolvedKey | undefined; expiresAt: number };
 export class KeyCache {
   private readonly known = new Map<string, Entry>();
   private readonly unknown = new Map<string, number>();
-  private readonly hashById = new Map<string, string>();
+  private readonly hashesById = new Map<string, Set<string>>();
 
   constructor(
     private readonly clock: Clock,
@@ -65,17 +67,19 @@ export class KeyCache {
       revoked: record.revokedAt !== null,
       policy: compilePolicy(record.restrictions),
     };
+    if (record.hash !== hash && record.previousExpiresAt) key.validUntilMs = Date.parse(record.previousExpiresAt);
     this.forget(hash);
     this.known.set(hash, { key, expiresAt });
-    this.hashById.set(record.id, hash);
+    const hashes = this.hashesById.get(record.id) ?? new Set<string>();
+    hashes.add(hash);
+    this.hashesById.set(record.id, hashes);
     if (this.known.size > this.size) this.forget(this.known.keys().next().value as string);
     return key;
   }
 
-  /** Drops a key after it changed, so the next request reads it again. */
+  /** Drops a key after it changed (both its values, during a rotation), so the next request reads it again. */
   invalidate(keyId: string): void {
-    const hash = this.hashById.get(keyId);
-    if (hash !== undefined) this.forget(hash);
+    for (const hash of this.hashesById.get(keyId) ?? []) this.forget(hash);
   }
 
   /** Drops a hash from the negative cache, e.g. when a key with that value was just created. */
@@ -89,7 +93,11 @@ export class KeyCache {
 
   private forget(hash: string): void {
     const entry = this.known.get(hash);
-    if (entry?.key) this.hashById.delete(entry.key.id);
+    if (entry?.key) {
+      const hashes = this.hashesById.get(entry.key.id);
+      hashes?.delete(hash);
+      if (hashes?.size === 0) this.hashesById.delete(entry.key.id);
+    }
     this.known.delete(hash);
   }
 }

@@ -31,6 +31,9 @@ export function mintKey(input: {
       updatedAt: input.at,
       lastUsedAt: null,
       revokedAt: null,
+      previousHash: null,
+      previousEncryptedValue: null,
+      previousExpiresAt: null,
     },
   };
 }

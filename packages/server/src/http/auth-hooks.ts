@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticate, Principal } from "../auth/authenticate.ts";
+import type { Store } from "../storage/store.ts";
 import { sendError } from "./errors.ts";
 
 declare module "fastify" {
@@ -9,21 +10,35 @@ declare module "fastify" {
 }
 
 /**
- * onRequest hooks that authenticate before the body is even read, so a bad credential costs no
- * parsing. Private routes refuse public keys; the web-call route refuses private keys.
+ * Marks a single-use token as spent; false when it already was (a replay). Atomic in the store,
+ * so two processes sharing the database cannot both accept it.
  */
-export function createAuthHooks(authenticate: Authenticate) {
+export async function spendSingleUse(store: Store, principal: Principal): Promise<boolean> {
+  if (principal.via !== "token" || !principal.singleUse || principal.tokenId === undefined) return true;
+  return store.consumeTokenId(principal.orgId, principal.tokenId, principal.expiresAtMs);
+}
+
+/**
+ * onRequest hooks that authenticate before the body is even read, so a bad credential costs no
+ * parsing. Private routes refuse public keys and public-tag tokens; the web-call route refuses
+ * private keys and private-tag tokens (a private credential must never be in a browser).
+ */
+export function createAuthHooks(authenticate: Authenticate, store: Store) {
   return {
     async requirePrivate(request: FastifyRequest, reply: FastifyReply) {
       const result = await authenticate(request.headers.authorization);
-      if (!result.ok) return sendError(reply, result.code);
-      if (result.principal.tag !== "private") return sendError(reply, "PUBLIC_KEY_NOT_ALLOWED_HERE");
-      if (!result.principal.policy.restrictions.enabled) return sendError(reply, "KEY_DISABLED");
-      request.principal = result.principal;
+      if (!result.ok) return sendError(reply, result.code, { message: result.message });
+      const { principal } = result;
+      if (principal.tag !== "private")
+        return sendError(reply, principal.via === "token" ? "PRIVATE_KEY_REQUIRED" : "PUBLIC_KEY_NOT_ALLOWED_HERE");
+      if (!principal.policy.restrictions.enabled) return sendError(reply, "KEY_DISABLED");
+      // On server routes a single-use token is spent on its first request.
+      if (!(await spendSingleUse(store, principal))) return sendError(reply, "TOKEN_REPLAYED");
+      request.principal = principal;
     },
     async requirePublic(request: FastifyRequest, reply: FastifyReply) {
       const result = await authenticate(request.headers.authorization);
-      if (!result.ok) return sendError(reply, result.code);
+      if (!result.ok) return sendError(reply, result.code, { message: result.message });
       if (result.principal.tag !== "public") return sendError(reply, "PRIVATE_KEY_NOT_ALLOWED_HERE");
       request.principal = result.principal;
     },

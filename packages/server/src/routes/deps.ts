@@ -1,3 +1,5 @@
+import type { JwksFetcher } from "../auth/jwt/jwks-fetcher.ts";
+import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { Config } from "../config/config.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -11,6 +13,8 @@ export type RouteDeps = {
   clock: Clock;
   cipher: Cipher;
   cache: KeyCache;
+  tokens: TokenVerifier;
+  jwks: JwksFetcher;
   auth: AuthHooks;
   config: Pick<Config, "publicUrl">;
 };

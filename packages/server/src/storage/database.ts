@@ -6,6 +6,8 @@ export type Database = {
   api_keys: ApiKeyTable;
   assistants: AssistantTable;
   calls: CallTable;
+  signing_keys: SigningKeyTable;
+  used_tokens: UsedTokenTable;
 };
 
 export type OrgTable = {
@@ -28,6 +30,9 @@ export type ApiKeyTable = {
   updated_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  previous_hash: string | null;
+  previous_encrypted_value: string | null;
+  previous_expires_at: string | null;
 };
 
 export type AssistantTable = {
@@ -51,6 +56,26 @@ export type CallTable = {
   metadata: string | null;
   key_id: string;
   origin: string | null;
+  user_id: string | null;
   created_at: string;
   updated_at: string;
+};
+
+export type SigningKeyTable = {
+  id: string;
+  org_id: string;
+  kind: "jwk" | "jwks";
+  kid: string | null;
+  alg: string | null;
+  jwk: string | null;
+  jwks_url: string | null;
+  name: string | null;
+  created_at: string;
+};
+
+export type UsedTokenTable = {
+  org_id: string;
+  jti: string;
+  /** Epoch milliseconds after which the row may be purged (the token has expired anyway). */
+  expires_at: number;
 };

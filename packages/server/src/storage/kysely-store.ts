@@ -1,7 +1,16 @@
 import type { Restrictions } from "@portcullis/core";
 import type { Kysely, Selectable } from "kysely";
-import type { ApiKeyTable, AssistantTable, CallTable, Database } from "./database.ts";
-import type { AssistantRecord, CallRecord, KeyRecord, OrgRecord, Page, PageQuery } from "./records.ts";
+import type { ApiKeyTable, AssistantTable, CallTable, Database, SigningKeyTable } from "./database.ts";
+import type {
+  AssistantRecord,
+  CallRecord,
+  KeyRecord,
+  OrgRecord,
+  OrgSettings,
+  Page,
+  PageQuery,
+  SigningKeyRecord,
+} from "./records.ts";
 import type { Store } from "./store.ts";
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -21,6 +30,9 @@ function toKey(row: Selectable<ApiKeyTable>): KeyRecord {
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    previousHash: row.previous_hash,
+    previousEncryptedValue: row.previous_encrypted_value,
+    previousExpiresAt: row.previous_expires_at,
   };
 }
 
@@ -38,7 +50,28 @@ function fromKey(key: KeyRecord): ApiKeyTable {
     updated_at: key.updatedAt,
     last_used_at: key.lastUsedAt,
     revoked_at: key.revokedAt,
+    previous_hash: key.previousHash,
+    previous_encrypted_value: key.previousEncryptedValue,
+    previous_expires_at: key.previousExpiresAt,
   };
+}
+
+function toSigningKey(row: Selectable<SigningKeyTable>): SigningKeyRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    kind: row.kind,
+    kid: row.kid,
+    alg: row.alg,
+    jwk: parseJson(row.jwk),
+    jwksUrl: row.jwks_url,
+    name: row.name,
+    createdAt: row.created_at,
+  };
+}
+
+function toOrg(row: { id: string; name: string; settings: string; created_at: string }): OrgRecord {
+  return { id: row.id, name: row.name, settings: JSON.parse(row.settings) as OrgSettings, createdAt: row.created_at };
 }
 
 function toAssistant(row: Selectable<AssistantTable>): AssistantRecord {
@@ -63,6 +96,7 @@ function toCall(row: Selectable<CallTable>): CallRecord {
     metadata: parseJson(row.metadata),
     keyId: row.key_id,
     origin: row.origin,
+    userId: row.user_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -96,7 +130,21 @@ export class KyselyStore implements Store {
 
   async getOrg(id: string): Promise<OrgRecord | undefined> {
     const row = await this.db.selectFrom("orgs").selectAll().where("id", "=", id).executeTakeFirst();
-    return row && { id: row.id, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+    return row && toOrg(row);
+  }
+
+  async listOrgs(): Promise<OrgRecord[]> {
+    return (await this.db.selectFrom("orgs").selectAll().orderBy("created_at").execute()).map(toOrg);
+  }
+
+  async updateOrgSettings(id: string, settings: OrgSettings): Promise<OrgRecord | undefined> {
+    const row = await this.db
+      .updateTable("orgs")
+      .set({ settings: JSON.stringify(settings) })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toOrg(row);
   }
 
   async countOrgs(): Promise<number> {
@@ -112,8 +160,54 @@ export class KyselyStore implements Store {
   }
 
   async findKeyByHash(hash: string): Promise<KeyRecord | undefined> {
-    const row = await this.db.selectFrom("api_keys").selectAll().where("hash", "=", hash).executeTakeFirst();
+    const row =
+      (await this.db.selectFrom("api_keys").selectAll().where("hash", "=", hash).executeTakeFirst()) ??
+      (await this.db.selectFrom("api_keys").selectAll().where("previous_hash", "=", hash).executeTakeFirst());
     return row && toKey(row);
+  }
+
+  async listPrivateKeys(orgId: string): Promise<KeyRecord[]> {
+    const rows = await this.db
+      .selectFrom("api_keys")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("tag", "=", "private")
+      .where("revoked_at", "is", null)
+      .orderBy("created_at", "desc")
+      .execute();
+    return rows.map(toKey);
+  }
+
+  async rotateKey(
+    orgId: string,
+    id: string,
+    next: Pick<KeyRecord, "hash" | "displayPrefix" | "encryptedValue" | "previousExpiresAt" | "updatedAt">,
+  ): Promise<KeyRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom("api_keys")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (!current) return undefined;
+      const row = await trx
+        .updateTable("api_keys")
+        .set({
+          hash: next.hash,
+          display_prefix: next.displayPrefix,
+          encrypted_value: next.encryptedValue,
+          previous_hash: current.hash,
+          previous_encrypted_value: current.encrypted_value,
+          previous_expires_at: next.previousExpiresAt,
+          updated_at: next.updatedAt,
+        })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toKey(row);
+    });
   }
 
   async getKey(orgId: string, id: string): Promise<KeyRecord | undefined> {
@@ -265,6 +359,7 @@ export class KyselyStore implements Store {
         metadata: json(call.metadata),
         key_id: call.keyId,
         origin: call.origin,
+        user_id: call.userId,
         created_at: call.createdAt,
         updated_at: call.updatedAt,
       })
@@ -296,6 +391,68 @@ export class KyselyStore implements Store {
       items: items.map(toCall),
       nextCursor: rows.length > page.limit && last ? encodeCursor(last.seq) : undefined,
     };
+  }
+
+  async insertSigningKey(key: SigningKeyRecord): Promise<void> {
+    await this.db
+      .insertInto("signing_keys")
+      .values({
+        id: key.id,
+        org_id: key.orgId,
+        kind: key.kind,
+        kid: key.kid,
+        alg: key.alg,
+        jwk: json(key.jwk),
+        jwks_url: key.jwksUrl,
+        name: key.name,
+        created_at: key.createdAt,
+      })
+      .execute();
+  }
+
+  async listSigningKeys(orgId: string): Promise<SigningKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom("signing_keys")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .orderBy("created_at", "desc")
+      .execute();
+    return rows.map(toSigningKey);
+  }
+
+  async getSigningKey(orgId: string, id: string): Promise<SigningKeyRecord | undefined> {
+    const row = await this.db
+      .selectFrom("signing_keys")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row && toSigningKey(row);
+  }
+
+  async deleteSigningKey(orgId: string, id: string): Promise<SigningKeyRecord | undefined> {
+    const row = await this.db
+      .deleteFrom("signing_keys")
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toSigningKey(row);
+  }
+
+  async consumeTokenId(orgId: string, jti: string, expiresAtMs: number): Promise<boolean> {
+    // One guarded statement: the primary key refuses the second insert, whichever process sends it.
+    const result = await this.db
+      .insertInto("used_tokens")
+      .values({ org_id: orgId, jti, expires_at: expiresAtMs })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  async purgeUsedTokens(nowMs: number): Promise<number> {
+    const result = await this.db.deleteFrom("used_tokens").where("expires_at", "<", nowMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async close(): Promise<void> {

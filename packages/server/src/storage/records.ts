@@ -1,7 +1,12 @@
 import type { KeyTag, Restrictions } from "@portcullis/core";
 
 /** Org-wide settings; later issues add fields beside these. */
-export type OrgSettings = Record<string, unknown>;
+export type OrgSettings = {
+  /** Longest lifetime a client token may have (exp - iat), in seconds. Default 3600, at most 86400. */
+  maxTokenTtlSeconds?: number;
+};
+
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 3600;
 
 export type OrgRecord = { id: string; name: string; settings: OrgSettings; createdAt: string };
 
@@ -19,6 +24,10 @@ export type KeyRecord = {
   updatedAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Set during a rotation's grace period: the old value still works until `previousExpiresAt`. */
+  previousHash: string | null;
+  previousEncryptedValue: string | null;
+  previousExpiresAt: string | null;
 };
 
 /** A saved assistant: its Vapi-shaped config plus identity. */
@@ -41,8 +50,23 @@ export type CallRecord = {
   metadata: Record<string, unknown> | null;
   keyId: string;
   origin: string | null;
+  /** The end user (`sub` of the token that started the call), when known. */
+  userId: string | null;
   createdAt: string;
   updatedAt: string;
+};
+
+/** An org's public key for verifying its own tokens: one JWK, or a JWKS URL fetched on demand. */
+export type SigningKeyRecord = {
+  id: string;
+  orgId: string;
+  kind: "jwk" | "jwks";
+  kid: string | null;
+  alg: string | null;
+  jwk: Record<string, unknown> | null;
+  jwksUrl: string | null;
+  name: string | null;
+  createdAt: string;
 };
 
 /** A page of a list, newest first; pass `nextCursor` back to get the next page. */

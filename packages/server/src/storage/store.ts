@@ -1,4 +1,13 @@
-import type { AssistantRecord, CallRecord, KeyRecord, OrgRecord, Page, PageQuery } from "./records.ts";
+import type {
+  AssistantRecord,
+  CallRecord,
+  KeyRecord,
+  OrgRecord,
+  OrgSettings,
+  Page,
+  PageQuery,
+  SigningKeyRecord,
+} from "./records.ts";
 
 /**
  * Everything the server keeps, behind one async interface so another adapter (PostgreSQL) can
@@ -8,10 +17,23 @@ export type Store = {
   createOrg(org: OrgRecord, firstKey: KeyRecord): Promise<void>;
   getOrg(id: string): Promise<OrgRecord | undefined>;
   countOrgs(): Promise<number>;
+  listOrgs(): Promise<OrgRecord[]>;
+  updateOrgSettings(id: string, settings: OrgSettings): Promise<OrgRecord | undefined>;
 
   insertKey(key: KeyRecord): Promise<void>;
-  /** A key by the SHA-256 of its value, revoked or not (the caller tells them apart). */
+  /**
+   * A key by the SHA-256 of its value — its current value or, during a rotation's grace period,
+   * its previous one — revoked or not (the caller tells these apart).
+   */
   findKeyByHash(hash: string): Promise<KeyRecord | undefined>;
+  /** The org's private keys that are not revoked: the HS256 secrets a token without `kid` may use. */
+  listPrivateKeys(orgId: string): Promise<KeyRecord[]>;
+  /** Replaces a key's value; the old one stays valid until `previousExpiresAt`. */
+  rotateKey(
+    orgId: string,
+    id: string,
+    next: Pick<KeyRecord, "hash" | "displayPrefix" | "encryptedValue" | "previousExpiresAt" | "updatedAt">,
+  ): Promise<KeyRecord | undefined>;
   /** A key of `orgId` that is not revoked. */
   getKey(orgId: string, id: string): Promise<KeyRecord | undefined>;
   listKeys(orgId: string): Promise<KeyRecord[]>;
@@ -38,6 +60,18 @@ export type Store = {
   insertCall(call: CallRecord): Promise<void>;
   getCall(orgId: string, id: string): Promise<CallRecord | undefined>;
   listCalls(orgId: string, page: PageQuery & { assistantId?: string | undefined }): Promise<Page<CallRecord>>;
+
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  listSigningKeys(orgId: string): Promise<SigningKeyRecord[]>;
+  getSigningKey(orgId: string, id: string): Promise<SigningKeyRecord | undefined>;
+  deleteSigningKey(orgId: string, id: string): Promise<SigningKeyRecord | undefined>;
+
+  /**
+   * Marks a single-use token's `jti` as used, atomically: true the first time, false on every
+   * replay, across processes sharing the database.
+   */
+  consumeTokenId(orgId: string, jti: string, expiresAtMs: number): Promise<boolean>;
+  purgeUsedTokens(nowMs: number): Promise<number>;
 
   close(): Promise<void>;
 };

@@ -2,6 +2,7 @@ import { newId, parseRequestOrigin } from "@portcullis/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isoAt } from "../../domain/clock.ts";
 import { decideWebCall, describeWebCall, type WebCallBody } from "../../domain/web-call.ts";
+import { spendSingleUse } from "../../http/auth-hooks.ts";
 import { reflectOrigin, registerBrowserPreflight } from "../../http/cors.ts";
 import { sendError } from "../../http/errors.ts";
 import { bearerSecurity, errorResponses, idParams } from "../../http/schemas.ts";
@@ -39,6 +40,7 @@ export async function callRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     ...(call.metadata !== null && { metadata: call.metadata }),
     keyId: call.keyId,
     origin: call.origin,
+    ...(call.userId !== null && { userId: call.userId }),
     createdAt: call.createdAt,
     updatedAt: call.updatedAt,
   });
@@ -77,6 +79,8 @@ export async function callRoutes(app: FastifyInstance, deps: RouteDeps): Promise
               };
         return sendError(reply, decision.code, detail);
       }
+      // Spent only now, after every rule passed: a refused request does not burn the token.
+      if (!(await spendSingleUse(store, principal))) return sendError(reply, "TOKEN_REPLAYED");
       const at = isoAt(clock);
       const call: CallRecord = {
         id: newId("call"),
@@ -89,6 +93,7 @@ export async function callRoutes(app: FastifyInstance, deps: RouteDeps): Promise
         metadata: body.metadata ?? null,
         keyId: principal.id,
         origin: origin === undefined ? null : (parseRequestOrigin(origin)?.serialized ?? null),
+        userId: principal.via === "token" ? (principal.subject ?? null) : null,
         createdAt: at,
         updatedAt: at,
       };

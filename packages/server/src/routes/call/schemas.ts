@@ -27,6 +27,7 @@ export const callResponse = {
     metadata: { type: "object", additionalProperties: true },
     keyId: { type: "string" },
     origin: { type: ["string", "null"] },
+    userId: { type: "string", description: "The end user: `sub` of the token that started the call." },
     webCallUrl: { type: "string" },
     createdAt: { type: "string", format: "date-time" },
     updatedAt: { type: "string", format: "date-time" },

@@ -7,7 +7,7 @@ import { sendError } from "../../http/errors.ts";
 import { bearerSecurity, errorResponses, idParams } from "../../http/schemas.ts";
 import type { KeyRecord } from "../../storage/records.ts";
 import type { RouteDeps } from "../deps.ts";
-import { checkBody, checkResponse, createTokenBody, tokenResponse, updateTokenBody } from "./schemas.ts";
+import { checkBody, checkResponse, createTokenBody, rotateBody, tokenResponse, updateTokenBody } from "./schemas.ts";
 
 type CreateBody = { tag?: KeyTag; name?: string; restrictions?: RestrictionsInput };
 type UpdateBody = { tag?: KeyTag; name?: string; restrictions?: RestrictionsInput };
@@ -18,8 +18,15 @@ const notFound = (reply: FastifyReply) => sendError(reply, "NOT_FOUND", { messag
 
 /** API keys ("tokens" in Vapi's words): private key only, scoped to the caller's org. */
 export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, clock, cipher, cache, auth } = deps;
+  const { store, clock, cipher, cache, tokens, auth } = deps;
   app.addHook("onRequest", auth.requirePrivate);
+
+  // After a key changes, this process forgets what it cached about it at once (other processes
+  // sharing the database see it within PORTCULLIS_KEY_CACHE_TTL_SECONDS).
+  const forget = (key: KeyRecord) => {
+    cache.invalidate(key.id);
+    tokens.invalidateOrg(key.orgId);
+  };
 
   // A public key is meant to be published, so its owner may read it again; a private key never.
   const present = (key: KeyRecord, value?: string) => ({
@@ -59,6 +66,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       });
       await store.insertKey(key.record);
       cache.forgetUnknown(key.record.hash);
+      forget(key.record);
       return reply.code(201).send(present(key.record, key.value));
     },
   );
@@ -122,7 +130,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
         restrictions,
         updatedAt: isoAt(clock),
       });
-      cache.invalidate(key.id);
+      forget(key);
       return updated ? present(updated) : notFound(reply);
     },
   );
@@ -140,8 +148,48 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     async (request, reply) => {
       const revoked = await store.revokeKey(request.principal.orgId, request.params.id, isoAt(clock));
       if (!revoked) return notFound(reply);
-      cache.invalidate(revoked.id);
+      forget(revoked);
       return present(revoked);
+    },
+  );
+
+  app.post<{ Params: Params; Body: { gracePeriodSeconds?: number } }>(
+    "/token/:id/rotate",
+    {
+      schema: {
+        ...common,
+        summary: "Issue a new value for a key; the old value keeps working for gracePeriodSeconds",
+        params: idParams,
+        body: rotateBody,
+        response: { 200: tokenResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = request.principal;
+      const key = await store.getKey(orgId, request.params.id);
+      if (!key) return notFound(reply);
+      const now = clock.now();
+      const fresh = mintKey({
+        orgId,
+        tag: key.tag,
+        name: key.name,
+        restrictions: key.restrictions,
+        cipher,
+        at: isoAt(clock),
+      });
+      // The new value is sealed under this key's ID, so it can replace the old one in place.
+      const value = fresh.value;
+      const rotated = await store.rotateKey(orgId, key.id, {
+        hash: fresh.record.hash,
+        displayPrefix: fresh.record.displayPrefix,
+        encryptedValue: cipher.seal(value, key.id),
+        previousExpiresAt: new Date(now + (request.body?.gracePeriodSeconds ?? 0) * 1000).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+      });
+      if (!rotated) return notFound(reply);
+      cache.forgetUnknown(fresh.record.hash);
+      forget(rotated);
+      return present(rotated, value);
     },
   );
 

@@ -76,3 +76,19 @@ export const checkResponse = {
   },
   required: ["decision", "trace"],
 } as const;
+
+export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
+
+export const rotateBody = {
+  type: ["object", "null"],
+  additionalProperties: false,
+  properties: {
+    gracePeriodSeconds: {
+      type: "integer",
+      minimum: 0,
+      maximum: MAX_GRACE_PERIOD_SECONDS,
+      description:
+        "How long the old value (and HS256 tokens signed with it) keeps working. Default 0: it stops at once, as you want for a leaked key.",
+    },
+  },
+} as const;

@@ -1,0 +1,87 @@
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type ErrorCode,
+  type KeyTag,
+  normalizeRestrictions,
+  restrictionsSchema,
+} from "@portcullis/core";
+import { Ajv } from "ajv";
+import type { JwtPayload } from "./read-jwt.ts";
+
+const { $id: _id, ...schema } = restrictionsSchema;
+const validateShape = new Ajv({ allErrors: false, allowUnionTypes: true, strict: false }).compile(schema);
+
+export type TokenBody =
+  | {
+      ok: true;
+      tag: KeyTag;
+      policy: CompiledPolicy;
+      singleUse: boolean;
+      subject: string | undefined;
+      tokenId: string | undefined;
+    }
+  | { ok: false; code: ErrorCode; message?: string };
+
+const TOKEN_FIELDS = new Set(["tag", "restrictions", "singleUse"]);
+const POLICY_CACHE_SIZE = 1000;
+
+/**
+ * Reads the `token` claim (`{ tag, restrictions, singleUse }`) plus `sub` and `jti`. Restrictions
+ * are checked exactly like stored ones; a backend usually mints the same restrictions for every
+ * user, so compiled policies are cached by their JSON.
+ */
+export function createTokenBodyReader() {
+  const policies = new Map<string, CompiledPolicy>();
+  return function readTokenBody(payload: JwtPayload): TokenBody {
+    const token = payload.token;
+    if (typeof token !== "object" || token === null || Array.isArray(token))
+      return {
+        ok: false,
+        code: "TOKEN_MALFORMED",
+        message: "The token claim must be an object: { tag, restrictions }.",
+      };
+    const body = token as Record<string, unknown>;
+    const unknown = Object.keys(body).find((k) => !TOKEN_FIELDS.has(k));
+    if (unknown) return { ok: false, code: "TOKEN_MALFORMED", message: `token.${unknown} is not a known field.` };
+    const tag = body.tag;
+    if (tag !== "public" && tag !== "private")
+      return { ok: false, code: "TOKEN_MALFORMED", message: "token.tag must be 'public' or 'private'." };
+    if (body.singleUse !== undefined && typeof body.singleUse !== "boolean")
+      return { ok: false, code: "TOKEN_MALFORMED", message: "token.singleUse must be a boolean." };
+    const { sub, jti } = payload;
+    if (sub !== undefined && (typeof sub !== "string" || sub.length === 0 || sub.length > 256))
+      return { ok: false, code: "TOKEN_MALFORMED", message: "sub must be a string of 1–256 characters." };
+    if (jti !== undefined && (typeof jti !== "string" || jti.length === 0 || jti.length > 128))
+      return { ok: false, code: "TOKEN_MALFORMED", message: "jti must be a string of 1–128 characters." };
+    const singleUse = body.singleUse === true;
+    if (singleUse && jti === undefined)
+      return { ok: false, code: "TOKEN_MALFORMED", message: "A single-use token needs a jti claim." };
+
+    const raw = body.restrictions ?? {};
+    const cacheKey = `${tag}:${JSON.stringify(raw)}`;
+    let policy = policies.get(cacheKey);
+    if (!policy) {
+      if (!validateShape(raw)) {
+        const issue = validateShape.errors?.[0];
+        const where = `token.restrictions${issue?.instancePath.replaceAll("/", ".") ?? ""}`;
+        return {
+          ok: false,
+          code: "TOKEN_RESTRICTIONS_INVALID",
+          message: `${where} ${issue?.message ?? "is not valid"}.`,
+        };
+      }
+      const read = normalizeRestrictions(raw, tag);
+      if (!read.ok)
+        return {
+          ok: false,
+          code: "TOKEN_RESTRICTIONS_INVALID",
+          message: `token.${read.problem.field}: ${read.problem.message}`,
+        };
+      policy = compilePolicy(read.value);
+      policies.set(cacheKey, policy);
+      if (policies.size > POLICY_CACHE_SIZE) policies.delete(policies.keys().next().value as string);
+    }
+    return { ok: true, tag, policy, singleUse, subject: sub, tokenId: jti };
+  };
+}
