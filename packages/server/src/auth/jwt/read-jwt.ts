@@ -47,10 +47,14 @@ export function readJwt(token: string): ReadJwt {
   const malformed = (message: string): ReadJwt => ({ ok: false, code: "TOKEN_MALFORMED", message });
   if (token.length > MAX_TOKEN_LENGTH) return malformed(`A token is at most ${MAX_TOKEN_LENGTH} characters.`);
   if (!SHAPE.test(token)) return malformed("A token is three base64url parts joined by dots, signature included.");
-  const [h, p] = token.split(".") as [string, string, string];
+  const [h, p, s] = token.split(".") as [string, string, string];
   const header = segment(h);
   if (!header) return malformed("The token header is not canonical base64url JSON without duplicate keys.");
   const payload = segment(p);
   if (!payload) return malformed("The token payload is not canonical base64url JSON without duplicate keys.");
+  // Verifiers decode the signature leniently (stray trailing bits), so check its spelling here:
+  // otherwise one signed token would have several accepted spellings.
+  if (Buffer.from(s, "base64url").toString("base64url") !== s)
+    return malformed("The token signature is not canonical base64url.");
   return { ok: true, header, payload };
 }
