@@ -84,6 +84,19 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The restrictions inside the token are not valid; the token is refused as a whole.",
   },
+  // Joining a live call
+  CALL_TOKEN_INVALID: {
+    status: 401,
+    message: "The call token is wrong or was already used. Start a new call to get a new webCallUrl.",
+  },
+  WEBSOCKET_UPGRADE_REQUIRED: {
+    status: 426,
+    message: "Join a call with a WebSocket client (the webCallUrl), not a plain HTTP request.",
+  },
+  CALL_TOKEN_EXPIRED: {
+    status: 401,
+    message: "The call token was not used within 60 seconds of starting the call. Start a new call.",
+  },
   // Restrictions on public keys
   ORIGIN_NOT_ALLOWED: {
     status: 403,
@@ -151,6 +164,31 @@ export const ERROR_CATALOG = {
     status: 413,
     message: "The body is larger than the 1 MB limit.",
   },
+  // Live-call frames (sent as {type: "error", code, message} over the WebSocket)
+  INVALID_FRAME: {
+    status: 400,
+    message: "The frame is not a JSON message this call understands; the call goes on.",
+  },
+  FRAME_TOO_LARGE: {
+    status: 413,
+    message: "A frame was over 64 KB; the call was ended.",
+  },
+  FRAME_RATE_EXCEEDED: {
+    status: 429,
+    message: "More than 20 frames in one second; the call was ended.",
+  },
+  PROVIDER_ERROR: {
+    status: 502,
+    message: "The assistant's model provider failed; the call was ended.",
+  },
+  PROVIDER_TIMEOUT: {
+    status: 504,
+    message: "The assistant's model provider did not answer in time; the call was ended.",
+  },
+  CALL_NOT_LIVE: {
+    status: 409,
+    message: "The call has already ended.",
+  },
   // Faults
   INTERNAL_ERROR: {
     status: 500,
@@ -169,8 +207,11 @@ export const STATUS_TEXT: Record<number, string> = {
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
+  426: "Upgrade Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  502: "Bad Gateway",
+  504: "Gateway Timeout",
 };
 
 /**

@@ -1,16 +1,20 @@
 import { randomBytes } from "node:crypto";
 import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { DEFAULT_JWKS_OPTIONS, JwksFetcher, type JwksFetchOptions } from "./auth/jwt/jwks-fetcher.ts";
 import { TokenVerifier } from "./auth/jwt/token-verifier.ts";
 import { KeyCache } from "./auth/key-cache.ts";
+import { CallRuntime } from "./calls/call-runtime.ts";
+import type { Scheduler } from "./calls/call-session.ts";
 import type { Config } from "./config/config.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createAuthHooks } from "./http/auth-hooks.ts";
 import { installErrorHandling } from "./http/errors.ts";
 import { assistantRoutes } from "./routes/assistant/index.ts";
 import { callRoutes } from "./routes/call/index.ts";
+import { credentialRoutes } from "./routes/credential/index.ts";
 import type { RouteDeps } from "./routes/deps.ts";
 import { orgRoutes } from "./routes/org/index.ts";
 import { signingKeyRoutes } from "./routes/signing-key/index.ts";
@@ -21,6 +25,12 @@ import type { Store } from "./storage/store.ts";
 import { UsageBuffer } from "./storage/usage-buffer.ts";
 
 export const VERSION = "0.1.0";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    calls: CallRuntime;
+  }
+}
 export const BODY_LIMIT = 1024 * 1024;
 
 export type AppOptions = {
@@ -28,6 +38,8 @@ export type AppOptions = {
   cipher: Cipher;
   config: Pick<Config, "publicUrl" | "keyCacheSize" | "keyCacheTtlSeconds">;
   clock?: Clock;
+  /** Live-call timing and outbound fetch; tests pass a faster scheduler and short timeouts. */
+  calls?: { schedule?: Scheduler; providerTimeoutMs?: number; fetch?: typeof fetch };
   /** JWKS fetching limits; tests shorten them. */
   jwks?: Partial<JwksFetchOptions>;
   /** A pino logger config or `false`; tests pass `false`. */
@@ -93,6 +105,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     clock,
     recordUsage: (id) => usage.record(id),
   });
+  const runtime = new CallRuntime({
+    store: options.store,
+    cipher: options.cipher,
+    clock,
+    logger: app.log,
+    ...options.calls,
+  });
+  app.decorate("calls", runtime);
+  // Frames over 64 KB end the call with a clear reason (read by the session); the socket itself
+  // refuses anything over 1 MB outright.
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   const deps: RouteDeps = {
     store: options.store,
     clock,
@@ -101,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     tokens,
     jwks,
     auth: createAuthHooks(authenticate, options.store),
+    runtime,
     config: options.config,
   };
 
@@ -110,10 +134,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(callRoutes, deps);
   await app.register(orgRoutes, deps);
   await app.register(signingKeyRoutes, deps);
+  await app.register(credentialRoutes, deps);
 
   // Single-use token IDs are kept only until their token expires anyway.
   const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);
   purge.unref();
+  // Live calls end as "server-shutdown" and are recorded before the store closes.
+  app.addHook("preClose", async () => {
+    await runtime.shutdown();
+  });
   app.addHook("onClose", async () => {
     clearInterval(purge);
     await usage.stop();

@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const { store, cipher, file } = await openDataDir(config.dataDir, config.masterKey);
   const app = await createApp({ store, cipher, config, logger: { level: config.logLevel } });
+  // Calls left live by a crash are recorded as ended; queued ones get their join timers back.
+  await app.calls.reconcile();
   await app.listen({ port: config.port, host: config.host });
 
   const address = app.server.address();

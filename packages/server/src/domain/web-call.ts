@@ -1,4 +1,5 @@
 import { type CallRequest, type CompiledPolicy, type Decision, evaluate } from "@portcullis/core";
+import type { AssistantRecord } from "../storage/records.ts";
 import type { Store } from "../storage/store.ts";
 
 /** The body of `POST /call/web` (already shape-checked by its schema). */
@@ -29,18 +30,30 @@ export async function decideWebCall(
   orgId: string,
   policy: CompiledPolicy,
   request: CallRequest,
-): Promise<Decision> {
+): Promise<{ decision: Decision; assistant?: AssistantRecord }> {
   const decision = evaluate(policy, request);
-  if (!decision.allow || request.assistantId === undefined) return decision;
-  if (await store.assistantExists(orgId, request.assistantId)) return decision;
+  if (!decision.allow || request.assistantId === undefined) return { decision };
+  const assistant = await store.getAssistant(orgId, request.assistantId);
+  if (assistant) return { decision, assistant };
   // Another org's assistant answers exactly like a missing one, so IDs cannot be probed.
   return {
-    allow: false,
-    code: "ASSISTANT_NOT_FOUND",
-    rule: "assistant",
-    trace: [
-      ...decision.trace,
-      { rule: "assistant", outcome: "fail", detail: `${request.assistantId} does not exist in this org.` },
-    ],
+    decision: {
+      allow: false,
+      code: "ASSISTANT_NOT_FOUND",
+      rule: "assistant",
+      trace: [
+        ...decision.trace,
+        { rule: "assistant", outcome: "fail", detail: `${request.assistantId} does not exist in this org.` },
+      ],
+    },
   };
+}
+
+/** The assistant as the call runs it: saved or inline config, with the allowed overrides applied on top. */
+export function effectiveAssistant(
+  base: Record<string, unknown>,
+  overrides: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const { variableValues: _values, ...fields } = overrides ?? {};
+  return { ...base, ...fields };
 }

@@ -1,6 +1,7 @@
 import type { JwksFetcher } from "../auth/jwt/jwks-fetcher.ts";
 import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
+import type { CallRuntime } from "../calls/call-runtime.ts";
 import type { Config } from "../config/config.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { AuthHooks } from "../http/auth-hooks.ts";
@@ -16,5 +17,6 @@ export type RouteDeps = {
   tokens: TokenVerifier;
   jwks: JwksFetcher;
   auth: AuthHooks;
+  runtime: CallRuntime;
   config: Pick<Config, "publicUrl">;
 };

@@ -7,6 +7,7 @@ export type Database = {
   assistants: AssistantTable;
   calls: CallTable;
   signing_keys: SigningKeyTable;
+  credentials: CredentialTable;
   used_tokens: UsedTokenTable;
 };
 
@@ -57,6 +58,16 @@ export type CallTable = {
   key_id: string;
   origin: string | null;
   user_id: string | null;
+  join_token_hash: string | null;
+  join_expires_at: number | null;
+  origin_rules: string | null;
+  config: string | null;
+  max_duration_seconds: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  ended_reason: string | null;
+  messages: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -78,4 +89,13 @@ export type UsedTokenTable = {
   jti: string;
   /** Epoch milliseconds after which the row may be purged (the token has expired anyway). */
   expires_at: number;
+};
+
+export type CredentialTable = {
+  id: string;
+  org_id: string;
+  provider: string;
+  name: string | null;
+  encrypted_api_key: string;
+  created_at: string;
 };

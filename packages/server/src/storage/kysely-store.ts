@@ -1,9 +1,12 @@
 import type { Restrictions } from "@portcullis/core";
 import type { Kysely, Selectable } from "kysely";
-import type { ApiKeyTable, AssistantTable, CallTable, Database, SigningKeyTable } from "./database.ts";
+import type { ApiKeyTable, AssistantTable, CallTable, CredentialTable, Database, SigningKeyTable } from "./database.ts";
 import type {
   AssistantRecord,
+  CallMessage,
   CallRecord,
+  CredentialRecord,
+  EndedReason,
   KeyRecord,
   OrgRecord,
   OrgSettings,
@@ -11,7 +14,7 @@ import type {
   PageQuery,
   SigningKeyRecord,
 } from "./records.ts";
-import type { Store } from "./store.ts";
+import type { CallEnd, JoinClaim, Store } from "./store.ts";
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -99,6 +102,25 @@ function toCall(row: Selectable<CallTable>): CallRecord {
     userId: row.user_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    config: parseJson(row.config),
+    originRules: parseJson(row.origin_rules),
+    maxDurationSeconds: row.max_duration_seconds ?? 600,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationSeconds: row.duration_seconds,
+    endedReason: row.ended_reason as EndedReason | null,
+    messages: parseJson<CallMessage[]>(row.messages) ?? [],
+  };
+}
+
+function toCredential(row: Selectable<CredentialTable>): CredentialRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    provider: row.provider as CredentialRecord["provider"],
+    name: row.name,
+    encryptedApiKey: row.encrypted_api_key,
+    createdAt: row.created_at,
   };
 }
 
@@ -345,7 +367,7 @@ export class KyselyStore implements Store {
     return row && toAssistant(row);
   }
 
-  async insertCall(call: CallRecord): Promise<void> {
+  async insertCall(call: CallRecord, join: { tokenHash: string; expiresAtMs: number }): Promise<void> {
     await this.db
       .insertInto("calls")
       .values({
@@ -362,8 +384,102 @@ export class KyselyStore implements Store {
         user_id: call.userId,
         created_at: call.createdAt,
         updated_at: call.updatedAt,
+        config: json(call.config),
+        origin_rules: json(call.originRules),
+        max_duration_seconds: call.maxDurationSeconds,
+        messages: json(call.messages),
+        join_token_hash: join.tokenHash,
+        join_expires_at: join.expiresAtMs,
       })
       .execute();
+  }
+
+  async claimCallJoin(id: string, tokenHash: string, nowMs: number, startedAt: string): Promise<JoinClaim> {
+    const row = await this.db
+      .updateTable("calls")
+      .set({ status: "in-progress", started_at: startedAt, updated_at: startedAt, join_token_hash: null })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .where("join_token_hash", "=", tokenHash)
+      .where("join_expires_at", ">", nowMs)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { ok: true, call: toCall(row) };
+    const late = await this.db
+      .selectFrom("calls")
+      .select("id")
+      .where("id", "=", id)
+      .where("join_token_hash", "=", tokenHash)
+      .executeTakeFirst();
+    return { ok: false, reason: late ? "expired" : "invalid" };
+  }
+
+  async finishCall(id: string, end: CallEnd): Promise<CallRecord | undefined> {
+    const row = await this.db
+      .updateTable("calls")
+      .set({
+        status: "ended",
+        ended_at: end.endedAt,
+        updated_at: end.endedAt,
+        ended_reason: end.endedReason,
+        duration_seconds: end.durationSeconds,
+        join_token_hash: null,
+        ...(end.messages && { messages: JSON.stringify(end.messages) }),
+      })
+      .where("id", "=", id)
+      .where("status", "!=", "ended")
+      .returningAll()
+      .executeTakeFirst();
+    return row && toCall(row);
+  }
+
+  async listQueuedCalls(): Promise<(CallRecord & { joinExpiresAtMs: number })[]> {
+    const rows = await this.db.selectFrom("calls").selectAll().where("status", "=", "queued").execute();
+    return rows.map((row) => ({ ...toCall(row), joinExpiresAtMs: row.join_expires_at ?? 0 }));
+  }
+
+  async endInProgressCalls(end: Omit<CallEnd, "durationSeconds">): Promise<CallRecord[]> {
+    const rows = await this.db
+      .updateTable("calls")
+      .set({ status: "ended", ended_at: end.endedAt, updated_at: end.endedAt, ended_reason: end.endedReason })
+      .where("status", "=", "in-progress")
+      .returningAll()
+      .execute();
+    return rows.map(toCall);
+  }
+
+  async insertCredential(credential: CredentialRecord): Promise<void> {
+    await this.db
+      .insertInto("credentials")
+      .values({
+        id: credential.id,
+        org_id: credential.orgId,
+        provider: credential.provider,
+        name: credential.name,
+        encrypted_api_key: credential.encryptedApiKey,
+        created_at: credential.createdAt,
+      })
+      .execute();
+  }
+
+  async listCredentials(orgId: string): Promise<CredentialRecord[]> {
+    const rows = await this.db
+      .selectFrom("credentials")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .orderBy("created_at", "desc")
+      .execute();
+    return rows.map(toCredential);
+  }
+
+  async deleteCredential(orgId: string, id: string): Promise<CredentialRecord | undefined> {
+    const row = await this.db
+      .deleteFrom("credentials")
+      .where("org_id", "=", orgId)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toCredential(row);
   }
 
   async getCall(orgId: string, id: string): Promise<CallRecord | undefined> {
@@ -373,6 +489,11 @@ export class KyselyStore implements Store {
       .where("org_id", "=", orgId)
       .where("id", "=", id)
       .executeTakeFirst();
+    return row && toCall(row);
+  }
+
+  async findCall(id: string): Promise<CallRecord | undefined> {
+    const row = await this.db.selectFrom("calls").selectAll().where("id", "=", id).executeTakeFirst();
     return row && toCall(row);
   }
 

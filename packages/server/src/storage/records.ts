@@ -54,6 +54,40 @@ export type CallRecord = {
   userId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The assistant as the call runs it: the saved or inline config with the allowed overrides applied. */
+  config: Record<string, unknown> | null;
+  /** The origin rules of the credential that started the call; the WebSocket upgrade is held to them. */
+  originRules: string[] | null;
+  maxDurationSeconds: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  endedReason: EndedReason | null;
+  messages: CallMessage[];
+};
+
+export type EndedReason =
+  | "customer-ended-call"
+  | "assistant-ended-call"
+  | "max-duration"
+  | "join-timeout"
+  | "provider-error"
+  | "limit-exceeded"
+  | "server-shutdown"
+  | "frame-too-large"
+  | "frame-rate-exceeded"
+  | "ended-via-api";
+
+/** One line of a call's transcript. */
+export type CallMessage = { role: "system" | "user" | "assistant"; content: string; time: string };
+
+export type CredentialRecord = {
+  id: string;
+  orgId: string;
+  provider: "openai";
+  name: string | null;
+  encryptedApiKey: string;
+  createdAt: string;
 };
 
 /** An org's public key for verifying its own tokens: one JWK, or a JWKS URL fetched on demand. */

@@ -1,6 +1,9 @@
 import type {
   AssistantRecord,
+  CallMessage,
   CallRecord,
+  CredentialRecord,
+  EndedReason,
   KeyRecord,
   OrgRecord,
   OrgSettings,
@@ -8,6 +11,16 @@ import type {
   PageQuery,
   SigningKeyRecord,
 } from "./records.ts";
+
+/** How a call ends, as written once on its row. */
+export type CallEnd = {
+  endedAt: string;
+  endedReason: EndedReason;
+  durationSeconds: number | null;
+  messages?: CallMessage[];
+};
+
+export type JoinClaim = { ok: true; call: CallRecord } | { ok: false; reason: "invalid" | "expired" };
 
 /**
  * Everything the server keeps, behind one async interface so another adapter (PostgreSQL) can
@@ -57,9 +70,27 @@ export type Store = {
   ): Promise<AssistantRecord | undefined>;
   deleteAssistant(orgId: string, id: string): Promise<AssistantRecord | undefined>;
 
-  insertCall(call: CallRecord): Promise<void>;
+  /** Stores a queued call with the hash of its one-time join token. */
+  insertCall(call: CallRecord, join: { tokenHash: string; expiresAtMs: number }): Promise<void>;
+  /**
+   * Spends a call's join token, atomically: the first claim with the right token before expiry moves
+   * the call to in-progress; any other claim (wrong, reused, late) fails.
+   */
+  claimCallJoin(id: string, tokenHash: string, nowMs: number, startedAt: string): Promise<JoinClaim>;
+  /** Ends a call that has not ended yet; undefined when it already had. */
+  finishCall(id: string, end: CallEnd): Promise<CallRecord | undefined>;
+  /** Calls that are queued (not joined yet), for join timers after a restart. */
+  listQueuedCalls(): Promise<(CallRecord & { joinExpiresAtMs: number })[]>;
+  /** Ends every in-progress call (a restart found them live): returns them. */
+  endInProgressCalls(end: Omit<CallEnd, "durationSeconds">): Promise<CallRecord[]>;
   getCall(orgId: string, id: string): Promise<CallRecord | undefined>;
+  /** A call by ID in any org: only for joining, where the call token is the credential. */
+  findCall(id: string): Promise<CallRecord | undefined>;
   listCalls(orgId: string, page: PageQuery & { assistantId?: string | undefined }): Promise<Page<CallRecord>>;
+
+  insertCredential(credential: CredentialRecord): Promise<void>;
+  listCredentials(orgId: string): Promise<CredentialRecord[]>;
+  deleteCredential(orgId: string, id: string): Promise<CredentialRecord | undefined>;
 
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
   listSigningKeys(orgId: string): Promise<SigningKeyRecord[]>;

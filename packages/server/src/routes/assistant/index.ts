@@ -1,5 +1,6 @@
 import { newId } from "@portcullis/core";
 import type { FastifyInstance } from "fastify";
+import { validateModel } from "../../calls/engines/index.ts";
 import { isoAt } from "../../domain/clock.ts";
 import { sendError } from "../../http/errors.ts";
 import { bearerSecurity, errorResponses, idParams, pageQuery } from "../../http/schemas.ts";
@@ -36,6 +37,12 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       },
     },
     async (request, reply) => {
+      const problem = validateModel(request.body.model);
+      if (problem)
+        return sendError(reply, "VALIDATION_FAILED", {
+          field: problem.field,
+          message: `'${problem.field}' ${problem.message}.`,
+        });
       const at = isoAt(clock);
       const record: AssistantRecord = {
         id: newId("assistant"),
@@ -99,6 +106,12 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       const { orgId } = request.principal;
       const found = await store.getAssistant(orgId, request.params.id);
       if (!found) return sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
+      const problem = validateModel(request.body.model);
+      if (problem)
+        return sendError(reply, "VALIDATION_FAILED", {
+          field: problem.field,
+          message: `'${problem.field}' ${problem.message}.`,
+        });
       const updated = await store.updateAssistant(orgId, found.id, { ...found.config, ...request.body }, isoAt(clock));
       return updated ? present(updated) : sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
     },

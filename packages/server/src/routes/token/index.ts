@@ -216,7 +216,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
           trace: [{ rule: "tag", outcome: "fail", detail: "A private key cannot start web calls." }],
         };
       const request_ = describeWebCall(request.body, request.body.origin);
-      const decision = await decideWebCall(store, orgId, compilePolicy(key.restrictions), request_);
+      const { decision } = await decideWebCall(store, orgId, compilePolicy(key.restrictions), request_);
       return decision.allow
         ? { decision: "allow", trace: decision.trace }
         : {

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./0001-initial.ts";
 import * as clientTokens from "./0002-client-tokens.ts";
+import * as liveCalls from "./0003-live-calls.ts";
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-client-tokens": clientTokens,
+  "0003-live-calls": liveCalls,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

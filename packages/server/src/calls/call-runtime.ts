@@ -1,0 +1,144 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { WebSocket } from "ws";
+import type { Clock } from "../domain/clock.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import type { CallMessage, CallRecord, EndedReason } from "../storage/records.ts";
+import type { Store } from "../storage/store.ts";
+import { CallEvents } from "./call-events.ts";
+import { CallSession, realScheduler, type Scheduler } from "./call-session.ts";
+import { ENGINES } from "./engines/index.ts";
+import { scriptEngine } from "./engines/script-engine.ts";
+
+/** How long a started call waits for its browser to join before it ends as "join-timeout". */
+export const JOIN_WINDOW_MS = 60_000;
+
+export type RuntimeOptions = {
+  store: Store;
+  cipher: Cipher;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  schedule?: Scheduler;
+  fetch?: typeof fetch;
+  /** How long a provider may stay silent before the turn fails. */
+  providerTimeoutMs?: number;
+};
+
+/**
+ * Owns every live call of this process: join timers for queued calls, the session of each joined
+ * call, ending calls from the API, and shutdown. Reports starts and ends through {@link CallEvents}.
+ */
+export class CallRuntime {
+  readonly events = new CallEvents();
+  private readonly sessions = new Map<string, CallSession>();
+  private readonly joinTimers = new Map<string, () => void>();
+  private readonly schedule: Scheduler;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.schedule = options.schedule ?? realScheduler;
+  }
+
+  get liveCount(): number {
+    return this.sessions.size;
+  }
+
+  /** After a restart: calls left in progress ended with the server; queued ones get their timers back. */
+  async reconcile(): Promise<void> {
+    const { store, clock } = this.options;
+    const at = new Date(clock.now()).toISOString();
+    for (const call of await store.endInProgressCalls({ endedAt: at, endedReason: "server-shutdown" }))
+      this.options.logger.warn({ callId: call.id }, "call was live at the last shutdown; recorded as ended");
+    for (const call of await store.listQueuedCalls()) this.awaitJoin(call.id, call.joinExpiresAtMs);
+  }
+
+  /** A new call waits for its browser; it ends as "join-timeout" if none comes in time. */
+  awaitJoin(callId: string, expiresAtMs: number): void {
+    const delay = Math.max(0, expiresAtMs - this.options.clock.now());
+    const cancel = this.schedule(delay, () => {
+      this.joinTimers.delete(callId);
+      void this.finishQueued(callId, "join-timeout");
+    });
+    this.joinTimers.set(callId, cancel);
+  }
+
+  /** Runs a joined call on its socket (the join token was already spent by the store). */
+  async attach(call: CallRecord, socket: WebSocket): Promise<void> {
+    this.joinTimers.get(call.id)?.();
+    this.joinTimers.delete(call.id);
+    const config = call.config ?? {};
+    // An assistant without a model runs the offline script engine with its fallback reply.
+    const model = (config.model as Record<string, unknown> | undefined) ?? { provider: "script" };
+    const kind = ENGINES[String(model.provider)] ?? scriptEngine;
+    const variables = Object.fromEntries(
+      Object.entries((call.assistantOverrides?.variableValues as Record<string, unknown> | undefined) ?? {}).map(
+        ([k, v]) => [k, String(v)],
+      ),
+    );
+    let apiKey: string | undefined;
+    if (kind.credential) {
+      const credential = (await this.options.store.listCredentials(call.orgId)).find(
+        (c) => c.provider === kind.credential,
+      );
+      if (credential) apiKey = this.options.cipher.open(credential.encryptedApiKey, credential.id);
+    }
+    const session = new CallSession({
+      call,
+      socket,
+      engine: kind.create({
+        model,
+        variables,
+        apiKey,
+        fetch: this.options.fetch ?? fetch,
+        timeoutMs: this.options.providerTimeoutMs ?? 20_000,
+      }),
+      variables,
+      clock: this.options.clock,
+      schedule: this.schedule,
+      finish: (ended, reason, messages) => this.finishLive(ended, reason, messages),
+    });
+    this.sessions.set(call.id, session);
+    this.events.emitStart(call);
+    session.start();
+  }
+
+  /** Ends a call from the API: a live one through its session, a queued one at once. */
+  async end(callId: string, reason: EndedReason): Promise<boolean> {
+    const session = this.sessions.get(callId);
+    if (session) {
+      await session.end(reason);
+      return true;
+    }
+    this.joinTimers.get(callId)?.();
+    this.joinTimers.delete(callId);
+    return (await this.finishQueued(callId, reason)) !== undefined;
+  }
+
+  /** Ends every live call as "server-shutdown" and records it; stops join timers. */
+  async shutdown(): Promise<void> {
+    for (const cancel of this.joinTimers.values()) cancel();
+    this.joinTimers.clear();
+    await Promise.all([...this.sessions.values()].map((s) => s.end("server-shutdown")));
+  }
+
+  private async finishQueued(callId: string, reason: EndedReason): Promise<CallRecord | undefined> {
+    const ended = await this.options.store.finishCall(callId, {
+      endedAt: new Date(this.options.clock.now()).toISOString(),
+      endedReason: reason,
+      durationSeconds: 0,
+    });
+    if (ended) this.events.emitEnd(ended);
+    return ended;
+  }
+
+  private async finishLive(call: CallRecord, reason: EndedReason, messages: CallMessage[]): Promise<void> {
+    this.sessions.delete(call.id);
+    const now = this.options.clock.now();
+    const started = call.startedAt ? Date.parse(call.startedAt) : now;
+    const ended = await this.options.store.finishCall(call.id, {
+      endedAt: new Date(now).toISOString(),
+      endedReason: reason,
+      durationSeconds: Math.round(Math.max(0, now - started)) / 1000,
+      messages,
+    });
+    if (ended) this.events.emitEnd(ended);
+  }
+}
