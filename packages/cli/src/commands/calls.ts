@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import type { Call } from "../api-types.ts";
+import { segment } from "../http-client.ts";
+import { clientFor, type RemoteOptions, withRemote } from "../options.ts";
+import { colors, print, printFields, printJson, printTable, show } from "../output.ts";
+import { fetchPages, type PageOptions, withPaging } from "./paging.ts";
+
+const assistantOf = (call: Call) => call.assistantId ?? (call.assistant ? "(transient)" : "-");
+
+/** `portcullis calls …`: call records through the REST API. */
+export function registerCalls(program: Command): void {
+  const calls = program.command("calls").description("list and show call records");
+
+  withPaging(withRemote(calls.command("list").description("list calls, newest first")))
+    .option("--assistant <id>", "only calls with this assistant")
+    .action(async (options: PageOptions & { assistant?: string }) => {
+      const query: Record<string, string> = options.assistant === undefined ? {} : { assistantId: options.assistant };
+      const items = await fetchPages<Call>(clientFor(options), "/call", options, query);
+      if (options.json) return printJson(items);
+      if (items.length === 0) return print("No calls.");
+      printTable(items, [
+        { header: "ID", value: (c) => c.id },
+        { header: "STATUS", value: (c) => c.status },
+        { header: "ASSISTANT", value: assistantOf },
+        { header: "KEY", value: (c) => c.keyId },
+        { header: "ORIGIN", value: (c) => c.origin ?? "-" },
+        { header: "CREATED", value: (c) => c.createdAt },
+      ]);
+    });
+
+  withRemote(calls.command("show").description("show a call").argument("<id>", "call ID")).action(
+    async (id: string, options: RemoteOptions) => {
+      const { data } = await clientFor(options).get<Call>(`/call/${segment(id)}`);
+      if (options.json) return printJson(data);
+      print(`${colors().bold(data.id)}  ${data.type}  ${data.status}`);
+      printFields([
+        ["assistant", assistantOf(data)],
+        ...(data.assistant ? [["config", show(data.assistant)] as const] : []),
+        ...(data.assistantOverrides ? [["overrides", show(data.assistantOverrides)] as const] : []),
+        ...(data.metadata ? [["metadata", show(data.metadata)] as const] : []),
+        ["key", data.keyId],
+        ["origin", data.origin ?? "-"],
+        ["created", data.createdAt],
+        ["updated", data.updatedAt],
+      ]);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+import { Command } from "commander";
+import { registerAssistants } from "./commands/assistants.ts";
+import { registerCalls } from "./commands/calls.ts";
+import { registerCheck } from "./commands/check.ts";
+import { registerInit } from "./commands/init.ts";
+import { registerKeys } from "./commands/keys.ts";
+import { registerOrg } from "./commands/org.ts";
+import { registerOrgs } from "./commands/orgs.ts";
+import { registerServe } from "./commands/serve.ts";
+
+export const VERSION = "0.1.0";
+
+/**
+ * The whole command tree. Settings made here before the subcommands are added are inherited by
+ * them: commander errors throw (so main maps them to exit code 2) instead of exiting.
+ */
+export function buildProgram(): Command {
+  const program = new Command("portcullis")
+    .description("Portcullis: API keys for AI-assistant calls that are safe to publish in a browser.")
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .showSuggestionAfterError()
+    .addHelpText(
+      "after",
+      `
+Operator commands (open the data directory, no server needed): init, orgs, serve.
+Other commands talk to the REST API at --url (PORTCULLIS_URL, default http://localhost:8787)
+with a private key from --api-key (PORTCULLIS_API_KEY).
+
+Exit codes: 0 done or allowed, 1 refused or failed, 2 bad command line.`,
+    );
+  registerInit(program);
+  registerOrgs(program);
+  registerServe(program);
+  registerOrg(program);
+  registerKeys(program);
+  registerAssistants(program);
+  registerCalls(program);
+  registerCheck(program);
+  return program;
+}
