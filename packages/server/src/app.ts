@@ -115,7 +115,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate("calls", runtime);
   // Frames over 64 KB end the call with a clear reason (read by the session); the socket itself
   // refuses anything over 1 MB outright.
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 1024 * 1024 },
+    // Live calls end as "server-shutdown" (told to their clients, recorded) before any socket is
+    // closed; the plugin's default would close them first and the clients would hear no reason.
+    preClose: async function endCallsThenSockets(this: FastifyInstance) {
+      await runtime.shutdown();
+      for (const client of this.websocketServer.clients) client.close();
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
+  });
   const deps: RouteDeps = {
     store: options.store,
     clock,
@@ -139,10 +148,6 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // Single-use token IDs are kept only until their token expires anyway.
   const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);
   purge.unref();
-  // Live calls end as "server-shutdown" and are recorded before the store closes.
-  app.addHook("preClose", async () => {
-    await runtime.shutdown();
-  });
   app.addHook("onClose", async () => {
     clearInterval(purge);
     await usage.stop();

@@ -64,6 +64,11 @@ export class CallRuntime {
   async attach(call: CallRecord, socket: WebSocket): Promise<void> {
     this.joinTimers.get(call.id)?.();
     this.joinTimers.delete(call.id);
+    // The socket is open already: frames a client sends while the credential is read would be
+    // dropped by an emitter with no listener, so hold them for the session.
+    const early: [Buffer, boolean][] = [];
+    const hold = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
+    socket.on("message", hold);
     const config = call.config ?? {};
     // An assistant without a model runs the offline script engine with its fallback reply.
     const model = (config.model as Record<string, unknown> | undefined) ?? { provider: "script" };
@@ -74,12 +79,20 @@ export class CallRuntime {
       ),
     );
     let apiKey: string | undefined;
+    let unreadable = false;
     if (kind.credential) {
-      const credential = (await this.options.store.listCredentials(call.orgId)).find(
-        (c) => c.provider === kind.credential,
-      );
-      if (credential) apiKey = this.options.cipher.open(credential.encryptedApiKey, credential.id);
+      try {
+        const credential = (await this.options.store.listCredentials(call.orgId)).find(
+          (c) => c.provider === kind.credential,
+        );
+        if (credential) apiKey = this.options.cipher.open(credential.encryptedApiKey, credential.id);
+      } catch (error) {
+        // E.g. sealed under another master key. The call ends cleanly; the process must not crash.
+        this.options.logger.error({ err: error, callId: call.id }, "could not read the provider credential");
+        unreadable = true;
+      }
     }
+    socket.off("message", hold);
     const session = new CallSession({
       call,
       socket,
@@ -98,6 +111,14 @@ export class CallRuntime {
     this.sessions.set(call.id, session);
     this.events.emitStart(call);
     session.start();
+    for (const [data, isBinary] of early) socket.emit("message", data, isBinary);
+    // A client that left while the credential was read: its close event is already gone.
+    if (socket.readyState === socket.CLOSED) void session.end("customer-ended-call");
+    else if (unreadable)
+      void session.end("provider-error", {
+        code: "PROVIDER_ERROR",
+        message: "The provider credential could not be read.",
+      });
   }
 
   /** Ends a call from the API: a live one through its session, a queued one at once. */

@@ -55,7 +55,12 @@ export class CallSession {
     const { socket, call, schedule } = this.deps;
     socket.on("message", (data, isBinary) => this.onFrame(data as Buffer, isBinary));
     socket.on("close", (code) => void this.end(code === 1009 ? "frame-too-large" : "customer-ended-call"));
-    socket.on("error", () => void this.end("customer-ended-call"));
+    // A frame over the socket's own limit (1 MB) surfaces as an error before the 1009 close.
+    socket.on(
+      "error",
+      (error: Error & { code?: string }) =>
+        void this.end(error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? "frame-too-large" : "customer-ended-call"),
+    );
     socket.on("pong", () => {
       this.alive = true;
     });

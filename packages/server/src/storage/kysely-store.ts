@@ -423,7 +423,9 @@ export class KyselyStore implements Store {
         updated_at: end.endedAt,
         ended_reason: end.endedReason,
         duration_seconds: end.durationSeconds,
-        join_token_hash: null,
+        // A timed-out call keeps its token's hash so a late join is told CALL_TOKEN_EXPIRED, not
+        // INVALID; it can never match again, since only a queued call can be joined.
+        ...(end.endedReason !== "join-timeout" && { join_token_hash: null }),
         ...(end.messages && { messages: JSON.stringify(end.messages) }),
       })
       .where("id", "=", id)

@@ -44,10 +44,18 @@ export const assistantProperties = {
 
 export const DEFAULT_MAX_DURATION_SECONDS = 600;
 
+// Saved and inline assistants only: it is not an override field (core's OVERRIDE_FIELDS), so a
+// public caller could never be allowed to send it in assistantOverrides.
+const firstMessageMode = {
+  type: "string",
+  enum: ["assistant-speaks-first", "assistant-waits-for-user"],
+  description: "Whether the assistant says firstMessage as the call starts (default) or waits for the user.",
+} as const;
+
 export const assistantInput = {
   type: "object",
   additionalProperties: false,
-  properties: assistantProperties,
+  properties: { ...assistantProperties, firstMessageMode },
 } as const;
 
 export const assistantOverridesInput = {
@@ -73,6 +81,7 @@ export const assistantResponse = {
     createdAt: { type: "string", format: "date-time" },
     updatedAt: { type: "string", format: "date-time" },
     ...assistantProperties,
+    firstMessageMode,
   },
   required: ["id", "orgId", "createdAt", "updatedAt"],
 } as const;
