@@ -27,7 +27,8 @@ export const OVERRIDE_RISKS: Record<OverrideField, string> = {
   firstMessage: "Medium: the assistant greets the user with any text the caller chooses.",
   model: "High: the caller can replace the prompt and choose a costlier model.",
   voice: "Medium: the caller can pick any voice, including costlier ones.",
-  maxDurationSeconds: "High: the caller can make calls run longer (still capped by the key's limits).",
+  maxDurationSeconds:
+    "Low: the caller can shorten calls; an override never lengthens one past the assistant's maximum.",
   endCallMessage: "Low: changes what the assistant says when the call ends.",
   endCallPhrases: "Low: changes which phrases end the call.",
   metadata: "Low: the caller can attach arbitrary metadata to call records.",

@@ -97,6 +97,31 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The call token was not used within 60 seconds of starting the call. Start a new call.",
   },
+  // Limits that bound the damage
+  KEY_EXPIRED: {
+    status: 403,
+    message: "The key has passed its expiresAt. Create a new key or extend it.",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: "Too many call starts; retry after the time in the Retry-After header.",
+  },
+  CONCURRENCY_LIMIT: {
+    status: 429,
+    message: "Too many calls are open at once for this key, user or org. End one, then retry.",
+  },
+  SPEND_LIMIT_REACHED: {
+    status: 429,
+    message: "The call minutes allowed for this period are used up.",
+  },
+  CHALLENGE_REQUIRED: {
+    status: 403,
+    message: "This key requires a proof-of-work solution: fetch GET /challenge, solve it, send it as 'challenge'.",
+  },
+  CHALLENGE_INVALID: {
+    status: 403,
+    message: "The challenge solution is wrong, expired, or was already used.",
+  },
   // Restrictions on public keys
   ORIGIN_NOT_ALLOWED: {
     status: 403,

@@ -25,5 +25,10 @@ export {
 } from "./origin-rules.ts";
 export type { CallRequest, CompiledPolicy, Decision, RuleName, TraceStep } from "./policy.ts";
 export { compilePolicy, evaluate } from "./policy.ts";
-export type { RestrictionProblem, Restrictions, RestrictionsInput } from "./restrictions.ts";
-export { MAX_ASSISTANT_RULES, normalizeRestrictions, restrictionsSchema } from "./restrictions.ts";
+export type { RateLimitRule, RestrictionProblem, Restrictions, RestrictionsInput, SpendLimit } from "./restrictions.ts";
+export {
+  MAX_ASSISTANT_RULES,
+  MAX_RATE_LIMIT_RULES,
+  normalizeRestrictions,
+  restrictionsSchema,
+} from "./restrictions.ts";

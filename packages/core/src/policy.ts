@@ -29,7 +29,7 @@ export type TraceStep = { rule: RuleName; outcome: "pass" | "fail" | "not-set"; 
 
 /** A refusal is a value: the stable code, the rule that decided, and for overrides the field. */
 export type Decision =
-  | { allow: true; trace: TraceStep[] }
+  | { allow: true; trace: TraceStep[]; wouldDeny?: { code: ErrorCode; rule: RuleName; field?: string } }
   | { allow: false; code: ErrorCode; rule: RuleName; field?: string; trace: TraceStep[] };
 
 /**
@@ -49,7 +49,8 @@ export function compilePolicy(restrictions: Restrictions): CompiledPolicy {
 
 /**
  * Decides a web-call request against a key's policy, in the order of the design: enabled, origin,
- * assistant, transient, overrides. The first failing rule decides. The trace explains each rule to
+ * assistant, transient, overrides. The first failing rule decides; in report-only mode it is
+ * reported as `wouldDeny` on an allow instead. The trace explains each rule to
  * the key's owner; it is never sent to the caller (it names the allowed origins).
  *
  * @example
@@ -57,6 +58,15 @@ export function compilePolicy(restrictions: Restrictions): CompiledPolicy {
  * // { allow: false, code: "ORIGIN_NOT_ALLOWED", rule: "origin", trace: [...] }
  */
 export function evaluate(policy: CompiledPolicy, request: CallRequest): Decision {
+  const decision = enforce(policy, request);
+  // Report-only: the rules are evaluated and the refusal is reported, but the request goes on.
+  // A disabled key is off, not under trial, so it still refuses.
+  if (decision.allow || policy.restrictions.mode !== "report-only" || decision.code === "KEY_DISABLED") return decision;
+  const { code, rule, field, trace } = decision;
+  return { allow: true, trace, wouldDeny: field === undefined ? { code, rule } : { code, rule, field } };
+}
+
+function enforce(policy: CompiledPolicy, request: CallRequest): Decision {
   const { restrictions } = policy;
   const trace: TraceStep[] = [];
   const refuse = (code: ErrorCode, rule: RuleName, detail: string, field?: string): Decision => {

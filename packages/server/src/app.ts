@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
+import type SqliteDatabase from "better-sqlite3";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { DecisionRecorder } from "./audit/decision-recorder.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { DEFAULT_JWKS_OPTIONS, JwksFetcher, type JwksFetchOptions } from "./auth/jwt/jwks-fetcher.ts";
 import { TokenVerifier } from "./auth/jwt/token-verifier.ts";
@@ -10,9 +12,13 @@ import { CallRuntime } from "./calls/call-runtime.ts";
 import type { Scheduler } from "./calls/call-session.ts";
 import type { Config } from "./config/config.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
+import { OrgSettingsCache } from "./domain/org-cache.ts";
 import { createAuthHooks } from "./http/auth-hooks.ts";
 import { installErrorHandling } from "./http/errors.ts";
+import { settleCall } from "./limits/call-admission.ts";
+import { RateLimits } from "./limits/rate-limits.ts";
 import { assistantRoutes } from "./routes/assistant/index.ts";
+import { auditRoutes } from "./routes/audit/index.ts";
 import { callRoutes } from "./routes/call/index.ts";
 import { credentialRoutes } from "./routes/credential/index.ts";
 import type { RouteDeps } from "./routes/deps.ts";
@@ -29,6 +35,7 @@ export const VERSION = "0.1.0";
 declare module "fastify" {
   interface FastifyInstance {
     calls: CallRuntime;
+    decisions: DecisionRecorder;
   }
 }
 export const BODY_LIMIT = 1024 * 1024;
@@ -38,6 +45,13 @@ export type AppOptions = {
   cipher: Cipher;
   config: Pick<Config, "publicUrl" | "keyCacheSize" | "keyCacheTtlSeconds">;
   clock?: Clock;
+  /**
+   * The raw SQLite handle, when rate-limit counters should be shared by every process using the
+   * database; without it they are kept in this process's memory.
+   */
+  sqlite?: SqliteDatabase.Database;
+  /** How often refusal counts are written; tests flush by hand. */
+  decisionFlushMs?: number;
   /** Live-call timing and outbound fetch; tests pass a faster scheduler and short timeouts. */
   calls?: { schedule?: Scheduler; providerTimeoutMs?: number; fetch?: typeof fetch };
   /** JWKS fetching limits; tests shorten them. */
@@ -113,6 +127,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     ...options.calls,
   });
   app.decorate("calls", runtime);
+  // When a call ends its limit holds are settled: slots freed, unused minutes given back.
+  runtime.events.onEnd((call) => {
+    settleCall(options.store, call.reservations, call.durationSeconds).catch((error: unknown) =>
+      app.log.error({ err: error, callId: call.id }, "could not settle the call's limits"),
+    );
+  });
+  const decisions = new DecisionRecorder(options.store, clock, options.decisionFlushMs);
+  app.decorate("decisions", decisions);
   // Frames over 64 KB end the call with a clear reason (read by the session); the socket itself
   // refuses anything over 1 MB outright.
   await app.register(websocket, {
@@ -132,8 +154,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     cache,
     tokens,
     jwks,
-    auth: createAuthHooks(authenticate, options.store),
+    auth: createAuthHooks(authenticate, options.store, clock),
     runtime,
+    rates: new RateLimits(options.sqlite),
+    decisions,
+    orgs: new OrgSettingsCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000),
     config: options.config,
   };
 
@@ -144,6 +169,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(orgRoutes, deps);
   await app.register(signingKeyRoutes, deps);
   await app.register(credentialRoutes, deps);
+  await app.register(auditRoutes, deps);
 
   // Single-use token IDs are kept only until their token expires anyway.
   const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);
@@ -151,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onClose", async () => {
     clearInterval(purge);
     await usage.stop();
+    await decisions.stop();
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/config.ts";
+import { rebuildConcurrency } from "./limits/call-admission.ts";
 import { openDataDir } from "./open-data-dir.ts";
 
 /** The only place that reads the environment, opens files and listens. */
@@ -8,10 +9,18 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (dataFlag > 0 && process.argv[dataFlag + 1]) env.PORTCULLIS_DATA_DIR = process.argv[dataFlag + 1];
   const config = loadConfig(env);
-  const { store, cipher, file } = await openDataDir(config.dataDir, config.masterKey);
-  const app = await createApp({ store, cipher, config, logger: { level: config.logLevel } });
-  // Calls left live by a crash are recorded as ended; queued ones get their join timers back.
+  const { store, cipher, file, sqlite } = await openDataDir(config.dataDir, config.masterKey);
+  const app = await createApp({
+    store,
+    cipher,
+    config,
+    logger: { level: config.logLevel },
+    ...(config.rateLimitStore === "sqlite" && { sqlite }),
+  });
+  // Calls left live by a crash are recorded as ended; queued ones get their join timers back;
+  // concurrent-call counters are rebuilt from the calls that are really open.
   await app.calls.reconcile();
+  await rebuildConcurrency(store);
   await app.listen({ port: config.port, host: config.host });
 
   const address = app.server.address();

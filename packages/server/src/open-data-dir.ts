@@ -1,7 +1,8 @@
+import type SqliteDatabase from "better-sqlite3";
 import { type Cipher, createCipher } from "./secrets/cipher.ts";
 import { loadMasterKey } from "./secrets/master-key.ts";
 import { KyselyStore } from "./storage/kysely-store.ts";
-import { openSqlite, sqlitePath } from "./storage/sqlite/open-sqlite.ts";
+import { openSqliteDatabase, sqlitePath } from "./storage/sqlite/open-sqlite.ts";
 import type { Store } from "./storage/store.ts";
 
 /**
@@ -11,9 +12,9 @@ import type { Store } from "./storage/store.ts";
 export async function openDataDir(
   dataDir: string,
   masterKey: string | undefined,
-): Promise<{ store: Store; cipher: Cipher; file: string }> {
+): Promise<{ store: Store; cipher: Cipher; file: string; sqlite: SqliteDatabase.Database }> {
   const cipher = createCipher(loadMasterKey(dataDir, masterKey));
   const file = sqlitePath(dataDir);
-  const store = new KyselyStore(await openSqlite(file));
-  return { store, cipher, file };
+  const { db, sqlite } = await openSqliteDatabase(file);
+  return { store: new KyselyStore(db), cipher, file, sqlite };
 }

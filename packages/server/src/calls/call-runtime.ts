@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
+import { auditEvent } from "../audit/audit-event.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { CallMessage, CallRecord, EndedReason } from "../storage/records.ts";
-import type { Store } from "../storage/store.ts";
+import type { CallEnd, Store } from "../storage/store.ts";
 import { CallEvents } from "./call-events.ts";
 import { CallSession, realScheduler, type Scheduler } from "./call-session.ts";
 import { ENGINES } from "./engines/index.ts";
@@ -141,10 +142,30 @@ export class CallRuntime {
   }
 
   private async finishQueued(callId: string, reason: EndedReason): Promise<CallRecord | undefined> {
-    const ended = await this.options.store.finishCall(callId, {
+    return this.record(callId, {
       endedAt: new Date(this.options.clock.now()).toISOString(),
       endedReason: reason,
       durationSeconds: 0,
+    });
+  }
+
+  /** Writes the end and its audit event in one transaction, then tells listeners (once per call). */
+  private async record(callId: string, end: CallEnd): Promise<CallRecord | undefined> {
+    const ended = await this.options.store.transaction(async (tx) => {
+      const row = await tx.finishCall(callId, end);
+      if (row)
+        await tx.appendAudit(
+          auditEvent(this.options.clock, row.orgId, "call.end", {
+            keyId: row.keyId,
+            callId: row.id,
+            assistantId: row.assistantId,
+            userId: row.userId,
+            origin: row.origin,
+            reason: end.endedReason,
+            details: { durationSeconds: end.durationSeconds, messageCount: row.messages.length },
+          }),
+        );
+      return row;
     });
     if (ended) this.events.emitEnd(ended);
     return ended;
@@ -154,12 +175,11 @@ export class CallRuntime {
     this.sessions.delete(call.id);
     const now = this.options.clock.now();
     const started = call.startedAt ? Date.parse(call.startedAt) : now;
-    const ended = await this.options.store.finishCall(call.id, {
+    await this.record(call.id, {
       endedAt: new Date(now).toISOString(),
       endedReason: reason,
       durationSeconds: Math.round(Math.max(0, now - started)) / 1000,
       messages,
     });
-    if (ended) this.events.emitEnd(ended);
   }
 }

@@ -64,7 +64,9 @@ export class CallSession {
     socket.on("pong", () => {
       this.alive = true;
     });
-    this.cancels.push(schedule(call.maxDurationSeconds * 1000, () => void this.end("max-duration")));
+    // A call cut short by a spend cap ends as "limit-exceeded", not "max-duration".
+    const atMax = call.durationLimitedBy === "spend-limit" ? "limit-exceeded" : "max-duration";
+    this.cancels.push(schedule(call.maxDurationSeconds * 1000, () => void this.end(atMax)));
     this.schedulePing();
     this.send({ type: "status-update", status: "in-progress" });
     const mode = call.config?.firstMessageMode;

@@ -76,6 +76,16 @@ export const SETTINGS = {
       "How long a resolved key is trusted before it is read again. Changes made through this server apply at once; this bounds how late another process sees them.",
     parse: integer(0, 3600),
   } satisfies Setting<number>,
+  rateLimitStore: {
+    env: "PORTCULLIS_RATE_LIMIT_STORE",
+    default: "sqlite",
+    description:
+      "Where rate-limit counters live: sqlite (shared by every process using the data directory) or memory (this process only, faster).",
+    parse: (raw: string) => {
+      if (raw !== "sqlite" && raw !== "memory") throw new Error("expected sqlite or memory");
+      return raw;
+    },
+  } satisfies Setting<"sqlite" | "memory">,
   logLevel: {
     env: "LOG_LEVEL",
     default: "info",

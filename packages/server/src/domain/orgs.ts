@@ -18,7 +18,7 @@ export async function createOrgWithKey(
     orgId: org.id,
     tag: "private",
     name: "First private key",
-    restrictions: { enabled: true, allowTransientAssistant: false, allowedOverrides: [] },
+    restrictions: { enabled: true, allowTransientAssistant: false, allowedOverrides: [], mode: "enforce" },
     cipher,
     at: input.at,
   });

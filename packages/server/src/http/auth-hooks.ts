@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticate, Principal } from "../auth/authenticate.ts";
+import type { Clock } from "../domain/clock.ts";
 import type { Store } from "../storage/store.ts";
 import { sendError } from "./errors.ts";
 
@@ -18,12 +19,18 @@ export async function spendSingleUse(store: Store, principal: Principal): Promis
   return store.consumeTokenId(principal.orgId, principal.tokenId, principal.expiresAtMs);
 }
 
+/** True when the restrictions in force carry an expiry that has passed. */
+function expired(principal: Principal, nowMs: number): boolean {
+  const at = principal.policy.restrictions.expiresAt;
+  return at !== undefined && Date.parse(at) <= nowMs;
+}
+
 /**
  * onRequest hooks that authenticate before the body is even read, so a bad credential costs no
  * parsing. Private routes refuse public keys and public-tag tokens; the web-call route refuses
  * private keys and private-tag tokens (a private credential must never be in a browser).
  */
-export function createAuthHooks(authenticate: Authenticate, store: Store) {
+export function createAuthHooks(authenticate: Authenticate, store: Store, clock: Clock) {
   return {
     async requirePrivate(request: FastifyRequest, reply: FastifyReply) {
       const result = await authenticate(request.headers.authorization);
@@ -32,6 +39,7 @@ export function createAuthHooks(authenticate: Authenticate, store: Store) {
       if (principal.tag !== "private")
         return sendError(reply, principal.via === "token" ? "PRIVATE_KEY_REQUIRED" : "PUBLIC_KEY_NOT_ALLOWED_HERE");
       if (!principal.policy.restrictions.enabled) return sendError(reply, "KEY_DISABLED");
+      if (expired(principal, clock.now())) return sendError(reply, "KEY_EXPIRED");
       // On server routes a single-use token is spent on its first request.
       if (!(await spendSingleUse(store, principal))) return sendError(reply, "TOKEN_REPLAYED");
       request.principal = principal;
@@ -40,6 +48,7 @@ export function createAuthHooks(authenticate: Authenticate, store: Store) {
       const result = await authenticate(request.headers.authorization);
       if (!result.ok) return sendError(reply, result.code, { message: result.message });
       if (result.principal.tag !== "public") return sendError(reply, "PRIVATE_KEY_NOT_ALLOWED_HERE");
+      if (expired(result.principal, clock.now())) return sendError(reply, "KEY_EXPIRED");
       request.principal = result.principal;
     },
   };

@@ -1,10 +1,13 @@
+import type { DecisionRecorder } from "../audit/decision-recorder.ts";
 import type { JwksFetcher } from "../auth/jwt/jwks-fetcher.ts";
 import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { CallRuntime } from "../calls/call-runtime.ts";
 import type { Config } from "../config/config.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { OrgSettingsCache } from "../domain/org-cache.ts";
 import type { AuthHooks } from "../http/auth-hooks.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { Store } from "../storage/store.ts";
 
@@ -18,5 +21,8 @@ export type RouteDeps = {
   jwks: JwksFetcher;
   auth: AuthHooks;
   runtime: CallRuntime;
+  rates: RateLimits;
+  decisions: DecisionRecorder;
+  orgs: OrgSettingsCache;
   config: Pick<Config, "publicUrl">;
 };

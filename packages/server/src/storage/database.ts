@@ -8,6 +8,9 @@ export type Database = {
   calls: CallTable;
   signing_keys: SigningKeyTable;
   credentials: CredentialTable;
+  limit_counters: { scope: string; used: number };
+  audit_events: AuditTable;
+  decision_buckets: DecisionBucketTable;
   used_tokens: UsedTokenTable;
 };
 
@@ -68,6 +71,8 @@ export type CallTable = {
   duration_seconds: number | null;
   ended_reason: string | null;
   messages: string | null;
+  reservations: string | null;
+  duration_limited_by: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -98,4 +103,35 @@ export type CredentialTable = {
   name: string | null;
   encrypted_api_key: string;
   created_at: string;
+};
+
+export type AuditTable = {
+  seq: Generated<number>;
+  id: string;
+  org_id: string;
+  at: string;
+  event: string;
+  actor_key_id: string | null;
+  key_id: string | null;
+  target_id: string | null;
+  reason: string | null;
+  origin: string | null;
+  ip: string | null;
+  user_id: string | null;
+  assistant_id: string | null;
+  call_id: string | null;
+  details: string | null;
+};
+
+export type DecisionBucketTable = {
+  org_id: string;
+  key_id: string;
+  /** Start of the minute, ISO-8601. */
+  bucket: string;
+  outcome: "allowed" | "refused" | "would-refuse";
+  /** The refusal code, or "" for allowed. */
+  reason: string;
+  /** The request's origin, or "" when it had none. */
+  origin: string;
+  count: number;
 };

@@ -1,17 +1,30 @@
 import type { Restrictions } from "@portcullis/core";
-import type { Kysely, Selectable } from "kysely";
-import type { ApiKeyTable, AssistantTable, CallTable, CredentialTable, Database, SigningKeyTable } from "./database.ts";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type {
+  ApiKeyTable,
+  AssistantTable,
+  AuditTable,
+  CallTable,
+  CredentialTable,
+  Database,
+  SigningKeyTable,
+} from "./database.ts";
 import type {
   AssistantRecord,
+  AuditEvent,
+  AuditEventName,
+  AuditQuery,
   CallMessage,
   CallRecord,
   CredentialRecord,
+  DecisionCount,
   EndedReason,
   KeyRecord,
   OrgRecord,
   OrgSettings,
   Page,
   PageQuery,
+  Reservation,
   SigningKeyRecord,
 } from "./records.ts";
 import type { CallEnd, JoinClaim, Store } from "./store.ts";
@@ -105,11 +118,32 @@ function toCall(row: Selectable<CallTable>): CallRecord {
     config: parseJson(row.config),
     originRules: parseJson(row.origin_rules),
     maxDurationSeconds: row.max_duration_seconds ?? 600,
+    durationLimitedBy: row.duration_limited_by === "spend-limit" ? "spend-limit" : null,
+    reservations: parseJson<Reservation[]>(row.reservations) ?? [],
     startedAt: row.started_at,
     endedAt: row.ended_at,
     durationSeconds: row.duration_seconds,
     endedReason: row.ended_reason as EndedReason | null,
     messages: parseJson<CallMessage[]>(row.messages) ?? [],
+  };
+}
+
+function toAudit(row: Selectable<AuditTable>): AuditEvent {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    at: row.at,
+    event: row.event as AuditEventName,
+    actorKeyId: row.actor_key_id,
+    keyId: row.key_id,
+    targetId: row.target_id,
+    reason: row.reason,
+    origin: row.origin,
+    ip: row.ip,
+    userId: row.user_id,
+    assistantId: row.assistant_id,
+    callId: row.call_id,
+    details: parseJson(row.details),
   };
 }
 
@@ -138,7 +172,126 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
 
 /** The {@link Store} on Kysely: one query path for SQLite now and PostgreSQL later. */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inTransaction = false,
+  ) {}
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx: Transaction<Database>) => fn(new KyselyStore(trx, true)));
+  }
+
+  async reserveCounter(scope: string, amount: number, cap: number): Promise<boolean> {
+    if (amount > cap) return false;
+    // One guarded statement (insert-or-add, only while the sum stays within the cap): SQLite
+    // serializes writers, so concurrent reservations from any process cannot overshoot.
+    const row = await sql<{ used: number }>`
+      insert into limit_counters (scope, used) values (${scope}, ${amount})
+      on conflict (scope) do update set used = used + ${amount} where used + ${amount} <= ${cap}
+      returning used`.execute(this.db);
+    return row.rows.length === 1;
+  }
+
+  async readCounter(scope: string): Promise<number> {
+    const row = await this.db.selectFrom("limit_counters").select("used").where("scope", "=", scope).executeTakeFirst();
+    return row?.used ?? 0;
+  }
+
+  async releaseCounter(scope: string, amount: number): Promise<void> {
+    if (amount <= 0) return;
+    await sql`update limit_counters set used = max(0, used - ${amount}) where scope = ${scope}`.execute(this.db);
+  }
+
+  async resetCounters(prefix: string): Promise<void> {
+    await this.db.updateTable("limit_counters").set({ used: 0 }).where("scope", "like", `${prefix}%`).execute();
+  }
+
+  async setCounter(scope: string, used: number): Promise<void> {
+    await sql`insert into limit_counters (scope, used) values (${scope}, ${used})
+      on conflict (scope) do update set used = ${used}`.execute(this.db);
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.db
+      .insertInto("audit_events")
+      .values({
+        id: event.id,
+        org_id: event.orgId,
+        at: event.at,
+        event: event.event,
+        actor_key_id: event.actorKeyId,
+        key_id: event.keyId,
+        target_id: event.targetId,
+        reason: event.reason,
+        origin: event.origin,
+        ip: event.ip,
+        user_id: event.userId,
+        assistant_id: event.assistantId,
+        call_id: event.callId,
+        details: json(event.details),
+      })
+      .execute();
+  }
+
+  async listAudit(orgId: string, query: AuditQuery): Promise<Page<AuditEvent>> {
+    const before = decodeCursor(query.cursor);
+    let q = this.db.selectFrom("audit_events").selectAll().where("org_id", "=", orgId);
+    if (before !== undefined) q = q.where("seq", "<", before);
+    if (query.event) q = q.where("event", "=", query.event);
+    if (query.keyId) q = q.where("key_id", "=", query.keyId);
+    if (query.reason) q = q.where("reason", "=", query.reason);
+    if (query.from) q = q.where("at", ">=", query.from);
+    if (query.to) q = q.where("at", "<", query.to);
+    const rows = await q
+      .orderBy("seq", "desc")
+      .limit(query.limit + 1)
+      .execute();
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toAudit),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : undefined,
+    };
+  }
+
+  async addDecisionCounts(counts: DecisionCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await this.transaction(async (tx) => {
+      const db = (tx as KyselyStore).db;
+      for (const c of counts)
+        await sql`insert into decision_buckets (org_id, key_id, bucket, outcome, reason, origin, count)
+          values (${c.orgId}, ${c.keyId}, ${c.bucket}, ${c.outcome}, ${c.reason}, ${c.origin}, ${c.count})
+          on conflict (org_id, key_id, bucket, outcome, reason, origin) do update set count = count + ${c.count}`.execute(
+          db,
+        );
+    });
+  }
+
+  async decisionCounts(orgId: string, keyId: string, since: string): Promise<DecisionCount[]> {
+    const rows = await this.db
+      .selectFrom("decision_buckets")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("key_id", "=", keyId)
+      .where("bucket", ">=", since)
+      .orderBy("bucket")
+      .execute();
+    return rows.map((r) => ({
+      orgId: r.org_id,
+      keyId: r.key_id,
+      bucket: r.bucket,
+      outcome: r.outcome,
+      reason: r.reason,
+      origin: r.origin,
+      count: r.count,
+    }));
+  }
+
+  async listOpenCalls(): Promise<CallRecord[]> {
+    const rows = await this.db.selectFrom("calls").selectAll().where("status", "!=", "ended").execute();
+    return rows.map(toCall);
+  }
 
   async createOrg(org: OrgRecord, firstKey: KeyRecord): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -387,6 +540,8 @@ export class KyselyStore implements Store {
         config: json(call.config),
         origin_rules: json(call.originRules),
         max_duration_seconds: call.maxDurationSeconds,
+        duration_limited_by: call.durationLimitedBy,
+        reservations: json(call.reservations),
         messages: json(call.messages),
         join_token_hash: join.tokenHash,
         join_expires_at: join.expiresAtMs,
@@ -579,6 +734,6 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    if (!this.inTransaction) await this.db.destroy();
   }
 }

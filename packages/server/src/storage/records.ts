@@ -1,9 +1,18 @@
-import type { KeyTag, Restrictions } from "@portcullis/core";
+import type { KeyTag, Restrictions, SpendLimit } from "@portcullis/core";
 
 /** Org-wide settings; later issues add fields beside these. */
 export type OrgSettings = {
   /** Longest lifetime a client token may have (exp - iat), in seconds. Default 3600, at most 86400. */
   maxTokenTtlSeconds?: number;
+  /** Calls the whole org may have open at once, whatever key started them. */
+  maxConcurrentCalls?: number;
+  /** Call minutes the whole org may use per day or month: bounds even a leaked private key. */
+  spendLimit?: SpendLimit;
+  /** Where alerts are POSTed (signed with HMAC-SHA256). */
+  webhookUrl?: string;
+  /** Refusals of one key within `refusalAlertWindowSeconds` that fire an alert. */
+  refusalAlertThreshold?: number;
+  refusalAlertWindowSeconds?: number;
 };
 
 export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 3600;
@@ -59,6 +68,10 @@ export type CallRecord = {
   /** The origin rules of the credential that started the call; the WebSocket upgrade is held to them. */
   originRules: string[] | null;
   maxDurationSeconds: number;
+  /** Set when a spend cap, not the assistant, set maxDurationSeconds: reaching it ends the call as "limit-exceeded". */
+  durationLimitedBy: "spend-limit" | null;
+  /** What the call holds against limits, given back when it ends. */
+  reservations: Reservation[];
   startedAt: string | null;
   endedAt: string | null;
   durationSeconds: number | null;
@@ -106,3 +119,70 @@ export type SigningKeyRecord = {
 /** A page of a list, newest first; pass `nextCursor` back to get the next page. */
 export type Page<T> = { items: T[]; nextCursor: string | undefined };
 export type PageQuery = { limit: number; cursor?: string | undefined };
+
+/** A hold on a limit counter: one concurrent-call slot, or seconds against a spend cap. */
+export type Reservation = { kind: "concurrency" | "spend"; scope: string; amount: number };
+
+/** The closed list of audit event names (`resource.verb`). */
+export const AUDIT_EVENTS = [
+  "token.create",
+  "token.update",
+  "token.rotate",
+  "token.revoke",
+  "assistant.create",
+  "assistant.update",
+  "assistant.delete",
+  "credential.create",
+  "credential.delete",
+  "signing-key.create",
+  "signing-key.delete",
+  "org.update",
+  "call.start",
+  "call.end",
+  "call.deny",
+  "call.would-deny",
+] as const;
+
+export type AuditEventName = (typeof AUDIT_EVENTS)[number];
+
+/** One audit row. Never a secret: key values, API keys and tokens are not fields here. */
+export type AuditEvent = {
+  id: string;
+  orgId: string;
+  at: string;
+  event: AuditEventName;
+  /** The key (or token's key) that made the change or the request. */
+  actorKeyId: string | null;
+  /** The key the event is about (for call.*: the key that started or tried to start it). */
+  keyId: string | null;
+  /** The resource changed (assistant, credential, signing key, call…). */
+  targetId: string | null;
+  reason: string | null;
+  origin: string | null;
+  ip: string | null;
+  userId: string | null;
+  assistantId: string | null;
+  callId: string | null;
+  details: Record<string, unknown> | null;
+};
+
+export type AuditQuery = {
+  limit: number;
+  cursor?: string | undefined;
+  event?: string | undefined;
+  keyId?: string | undefined;
+  reason?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+};
+
+/** Allowed and refused call starts counted per minute, key, outcome, reason and origin. */
+export type DecisionCount = {
+  orgId: string;
+  keyId: string;
+  bucket: string;
+  outcome: "allowed" | "refused" | "would-refuse";
+  reason: string;
+  origin: string;
+  count: number;
+};

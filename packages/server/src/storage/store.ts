@@ -1,14 +1,19 @@
 import type {
   AssistantRecord,
+  AuditEvent,
+  AuditEventName,
+  AuditQuery,
   CallMessage,
   CallRecord,
   CredentialRecord,
+  DecisionCount,
   EndedReason,
   KeyRecord,
   OrgRecord,
   OrgSettings,
   Page,
   PageQuery,
+  Reservation,
   SigningKeyRecord,
 } from "./records.ts";
 
@@ -79,6 +84,12 @@ export type Store = {
   claimCallJoin(id: string, tokenHash: string, nowMs: number, startedAt: string): Promise<JoinClaim>;
   /** Ends a call that has not ended yet; undefined when it already had. */
   finishCall(id: string, end: CallEnd): Promise<CallRecord | undefined>;
+  /** Every call that is not ended, for rebuilding concurrency counters at start-up. */
+  listOpenCalls(): Promise<CallRecord[]>;
+  /** Sets every counter whose scope starts with `prefix` to zero (start-up reconciliation only). */
+  resetCounters(prefix: string): Promise<void>;
+  /** Sets a counter to an absolute value (start-up reconciliation only). */
+  setCounter(scope: string, used: number): Promise<void>;
   /** Calls that are queued (not joined yet), for join timers after a restart. */
   listQueuedCalls(): Promise<(CallRecord & { joinExpiresAtMs: number })[]>;
   /** Ends every in-progress call (a restart found them live): returns them. */
@@ -103,6 +114,25 @@ export type Store = {
    */
   consumeTokenId(orgId: string, jti: string, expiresAtMs: number): Promise<boolean>;
   purgeUsedTokens(nowMs: number): Promise<number>;
+
+  /**
+   * Adds `amount` to a counter only if the result stays within `cap`, in one guarded statement:
+   * true when it did. Two processes racing on the same counter cannot both pass the cap.
+   */
+  reserveCounter(scope: string, amount: number, cap: number): Promise<boolean>;
+  /** The counter's current value (0 when it was never used). */
+  readCounter(scope: string): Promise<number>;
+  /** Gives back part of a reservation (never below zero). */
+  releaseCounter(scope: string, amount: number): Promise<void>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(orgId: string, query: AuditQuery): Promise<Page<AuditEvent>>;
+  /** Adds aggregated decision counts (upsert by bucket). */
+  addDecisionCounts(counts: DecisionCount[]): Promise<void>;
+  decisionCounts(orgId: string, keyId: string, since: string): Promise<DecisionCount[]>;
+
+  /** Runs `fn` with a store whose every write commits or rolls back together. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 };

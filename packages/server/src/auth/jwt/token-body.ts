@@ -10,7 +10,12 @@ import { Ajv } from "ajv";
 import type { JwtPayload } from "./read-jwt.ts";
 
 const { $id: _id, ...schema } = restrictionsSchema;
-const validateShape = new Ajv({ allErrors: false, allowUnionTypes: true, strict: false }).compile(schema);
+const validateShape = new Ajv({
+  allErrors: false,
+  allowUnionTypes: true,
+  strict: false,
+  formats: { "date-time": true },
+}).compile(schema);
 
 export type TokenBody =
   | {

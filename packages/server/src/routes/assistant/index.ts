@@ -1,5 +1,7 @@
 import { newId } from "@portcullis/core";
 import type { FastifyInstance } from "fastify";
+import { auditEvent } from "../../audit/audit-event.ts";
+import { audited } from "../../audit/audited.ts";
 import { validateModel } from "../../calls/engines/index.ts";
 import { isoAt } from "../../domain/clock.ts";
 import { sendError } from "../../http/errors.ts";
@@ -51,7 +53,19 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
         createdAt: at,
         updatedAt: at,
       };
-      await store.insertAssistant(record);
+      await audited(
+        store,
+        async (tx) => {
+          await tx.insertAssistant(record);
+          return record;
+        },
+        (r) =>
+          auditEvent(clock, r.orgId, "assistant.create", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            assistantId: r.id,
+          }),
+      );
       return reply.code(201).send(present(record));
     },
   );
@@ -112,7 +126,17 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
           field: problem.field,
           message: `'${problem.field}' ${problem.message}.`,
         });
-      const updated = await store.updateAssistant(orgId, found.id, { ...found.config, ...request.body }, isoAt(clock));
+      const updated = await audited(
+        store,
+        (tx) => tx.updateAssistant(orgId, found.id, { ...found.config, ...request.body }, isoAt(clock)),
+        (r) =>
+          auditEvent(clock, r.orgId, "assistant.update", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            assistantId: r.id,
+            details: { fields: Object.keys(request.body) },
+          }),
+      );
       return updated ? present(updated) : sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
     },
   );
@@ -128,7 +152,16 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      const deleted = await store.deleteAssistant(request.principal.orgId, request.params.id);
+      const deleted = await audited(
+        store,
+        (tx) => tx.deleteAssistant(request.principal.orgId, request.params.id),
+        (r) =>
+          auditEvent(clock, r.orgId, "assistant.delete", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            assistantId: r.id,
+          }),
+      );
       return deleted ? present(deleted) : sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
     },
   );

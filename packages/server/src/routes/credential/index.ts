@@ -1,5 +1,7 @@
 import { newId } from "@portcullis/core";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { auditEvent } from "../../audit/audit-event.ts";
+import { audited } from "../../audit/audited.ts";
 import { isoAt } from "../../domain/clock.ts";
 import { sendError } from "../../http/errors.ts";
 import { bearerSecurity, errorResponses, idParams } from "../../http/schemas.ts";
@@ -65,7 +67,20 @@ export async function credentialRoutes(app: FastifyInstance, deps: RouteDeps): P
         encryptedApiKey: cipher.seal(request.body.apiKey, id),
         createdAt: isoAt(clock),
       };
-      await store.insertCredential(record);
+      await audited(
+        store,
+        async (tx) => {
+          await tx.insertCredential(record);
+          return record;
+        },
+        // The API key is never part of the event.
+        (r) =>
+          auditEvent(clock, r.orgId, "credential.create", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            details: { provider: r.provider, name: r.name },
+          }),
+      );
       return reply.code(201).send(present(record));
     },
   );
@@ -93,7 +108,16 @@ export async function credentialRoutes(app: FastifyInstance, deps: RouteDeps): P
       },
     },
     async (request, reply) => {
-      const deleted = await store.deleteCredential(request.principal.orgId, request.params.id);
+      const deleted = await audited(
+        store,
+        (tx) => tx.deleteCredential(request.principal.orgId, request.params.id),
+        (r) =>
+          auditEvent(clock, r.orgId, "credential.delete", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            details: { provider: r.provider },
+          }),
+      );
       return deleted ? present(deleted) : notFound(reply);
     },
   );

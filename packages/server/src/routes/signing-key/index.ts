@@ -1,5 +1,7 @@
 import { newId } from "@portcullis/core";
 import type { FastifyInstance } from "fastify";
+import { auditEvent } from "../../audit/audit-event.ts";
+import { audited } from "../../audit/audited.ts";
 import { isoAt } from "../../domain/clock.ts";
 import { readSigningJwk } from "../../domain/signing-keys.ts";
 import { sendError } from "../../http/errors.ts";
@@ -118,7 +120,19 @@ export async function signingKeyRoutes(app: FastifyInstance, deps: RouteDeps): P
           createdAt: isoAt(clock),
         };
       }
-      await store.insertSigningKey(record);
+      await audited(
+        store,
+        async (tx) => {
+          await tx.insertSigningKey(record);
+          return record;
+        },
+        (r) =>
+          auditEvent(clock, r.orgId, "signing-key.create", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            details: { kind: r.kind, kid: r.kid, alg: r.alg, jwksUrl: r.jwksUrl },
+          }),
+      );
       tokens.invalidateOrg(orgId);
       return reply.code(201).send(present(record));
     },
@@ -163,7 +177,16 @@ export async function signingKeyRoutes(app: FastifyInstance, deps: RouteDeps): P
       },
     },
     async (request, reply) => {
-      const deleted = await store.deleteSigningKey(request.principal.orgId, request.params.id);
+      const deleted = await audited(
+        store,
+        (tx) => tx.deleteSigningKey(request.principal.orgId, request.params.id),
+        (r) =>
+          auditEvent(clock, r.orgId, "signing-key.delete", {
+            actorKeyId: request.principal.id,
+            targetId: r.id,
+            details: { kid: r.kid },
+          }),
+      );
       if (!deleted) return notFound(reply);
       if (deleted.jwksUrl) jwks.forget(deleted.jwksUrl);
       tokens.invalidateOrg(deleted.orgId);

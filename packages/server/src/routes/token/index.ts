@@ -1,5 +1,7 @@
 import { compilePolicy, type KeyTag, normalizeRestrictions, type RestrictionsInput } from "@portcullis/core";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { auditEvent } from "../../audit/audit-event.ts";
+import { audited } from "../../audit/audited.ts";
 import { isoAt } from "../../domain/clock.ts";
 import { mintKey } from "../../domain/keys.ts";
 import { decideWebCall, describeWebCall, type WebCallBody } from "../../domain/web-call.ts";
@@ -64,7 +66,20 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
         cipher,
         at: isoAt(clock),
       });
-      await store.insertKey(key.record);
+      await audited(
+        store,
+        async (tx) => {
+          await tx.insertKey(key.record);
+          return key.record;
+        },
+        (r) =>
+          auditEvent(clock, r.orgId, "token.create", {
+            actorKeyId: request.principal.id,
+            keyId: r.id,
+            targetId: r.id,
+            details: { tag: r.tag, name: r.name, restrictions: r.restrictions },
+          }),
+      );
       cache.forgetUnknown(key.record.hash);
       forget(key.record);
       return reply.code(201).send(present(key.record, key.value));
@@ -125,11 +140,22 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
         if (!read.ok) return sendError(reply, read.problem.code, read.problem);
         restrictions = read.value;
       }
-      const updated = await store.updateKey(orgId, key.id, {
-        name: request.body.name ?? key.name,
-        restrictions,
-        updatedAt: isoAt(clock),
-      });
+      const updated = await audited(
+        store,
+        (tx) =>
+          tx.updateKey(orgId, key.id, {
+            name: request.body.name ?? key.name,
+            restrictions,
+            updatedAt: isoAt(clock),
+          }),
+        (r) =>
+          auditEvent(clock, r.orgId, "token.update", {
+            actorKeyId: request.principal.id,
+            keyId: r.id,
+            targetId: r.id,
+            details: { name: r.name, restrictions: r.restrictions },
+          }),
+      );
       forget(key);
       return updated ? present(updated) : notFound(reply);
     },
@@ -146,7 +172,12 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       },
     },
     async (request, reply) => {
-      const revoked = await store.revokeKey(request.principal.orgId, request.params.id, isoAt(clock));
+      const revoked = await audited(
+        store,
+        (tx) => tx.revokeKey(request.principal.orgId, request.params.id, isoAt(clock)),
+        (r) =>
+          auditEvent(clock, r.orgId, "token.revoke", { actorKeyId: request.principal.id, keyId: r.id, targetId: r.id }),
+      );
       if (!revoked) return notFound(reply);
       forget(revoked);
       return present(revoked);
@@ -179,13 +210,24 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       });
       // The new value is sealed under this key's ID, so it can replace the old one in place.
       const value = fresh.value;
-      const rotated = await store.rotateKey(orgId, key.id, {
-        hash: fresh.record.hash,
-        displayPrefix: fresh.record.displayPrefix,
-        encryptedValue: cipher.seal(value, key.id),
-        previousExpiresAt: new Date(now + (request.body?.gracePeriodSeconds ?? 0) * 1000).toISOString(),
-        updatedAt: new Date(now).toISOString(),
-      });
+      const rotated = await audited(
+        store,
+        (tx) =>
+          tx.rotateKey(orgId, key.id, {
+            hash: fresh.record.hash,
+            displayPrefix: fresh.record.displayPrefix,
+            encryptedValue: cipher.seal(value, key.id),
+            previousExpiresAt: new Date(now + (request.body?.gracePeriodSeconds ?? 0) * 1000).toISOString(),
+            updatedAt: new Date(now).toISOString(),
+          }),
+        (r) =>
+          auditEvent(clock, r.orgId, "token.rotate", {
+            actorKeyId: request.principal.id,
+            keyId: r.id,
+            targetId: r.id,
+            details: { gracePeriodSeconds: request.body?.gracePeriodSeconds ?? 0 },
+          }),
+      );
       if (!rotated) return notFound(reply);
       cache.forgetUnknown(fresh.record.hash);
       forget(rotated);

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as initial from "./0001-initial.ts";
 import * as clientTokens from "./0002-client-tokens.ts";
 import * as liveCalls from "./0003-live-calls.ts";
+import * as limitsAndAudit from "./0004-limits-and-audit.ts";
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-client-tokens": clientTokens,
   "0003-live-calls": liveCalls,
+  "0004-limits-and-audit": limitsAndAudit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

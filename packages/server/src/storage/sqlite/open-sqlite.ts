@@ -15,6 +15,13 @@ export function sqlitePath(dataDir: string): string {
  * in WAL mode, and brings its schema up to date.
  */
 export async function openSqlite(file: string): Promise<Kysely<Database>> {
+  return (await openSqliteDatabase(file)).db;
+}
+
+/** As {@link openSqlite}, also returning the raw better-sqlite3 handle (rate limits keep their counters in it). */
+export async function openSqliteDatabase(
+  file: string,
+): Promise<{ db: Kysely<Database>; sqlite: SqliteDatabase.Database }> {
   if (file !== ":memory:") mkdirSync(join(file, ".."), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
@@ -24,5 +31,5 @@ export async function openSqlite(file: string): Promise<Kysely<Database>> {
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return db;
+  return { db, sqlite };
 }
