@@ -11,6 +11,7 @@ import { KeyCache } from "./auth/key-cache.ts";
 import { CallRuntime } from "./calls/call-runtime.ts";
 import type { Scheduler } from "./calls/call-session.ts";
 import type { Config } from "./config/config.ts";
+import { createChallenges } from "./domain/challenges.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { OrgSettingsCache } from "./domain/org-cache.ts";
 import { createAuthHooks } from "./http/auth-hooks.ts";
@@ -20,6 +21,7 @@ import { RateLimits } from "./limits/rate-limits.ts";
 import { assistantRoutes } from "./routes/assistant/index.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { callRoutes } from "./routes/call/index.ts";
+import { challengeRoutes } from "./routes/challenge/index.ts";
 import { credentialRoutes } from "./routes/credential/index.ts";
 import type { RouteDeps } from "./routes/deps.ts";
 import { orgRoutes } from "./routes/org/index.ts";
@@ -50,6 +52,8 @@ export type AppOptions = {
    * database; without it they are kept in this process's memory.
    */
   sqlite?: SqliteDatabase.Database;
+  /** HMAC key for proof-of-work challenges; processes sharing a database must share it. Default: random. */
+  challengeKey?: string;
   /** How often refusal counts are written; tests flush by hand. */
   decisionFlushMs?: number;
   /** Live-call timing and outbound fetch; tests pass a faster scheduler and short timeouts. */
@@ -159,6 +163,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     rates: new RateLimits(options.sqlite),
     decisions,
     orgs: new OrgSettingsCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000),
+    challenges: createChallenges(options.challengeKey ?? randomBytes(32).toString("hex"), clock),
     config: options.config,
   };
 
@@ -170,6 +175,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(signingKeyRoutes, deps);
   await app.register(credentialRoutes, deps);
   await app.register(auditRoutes, deps);
+  await app.register(challengeRoutes, deps);
 
   // Single-use token IDs are kept only until their token expires anyway.
   const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);

@@ -9,12 +9,13 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (dataFlag > 0 && process.argv[dataFlag + 1]) env.PORTCULLIS_DATA_DIR = process.argv[dataFlag + 1];
   const config = loadConfig(env);
-  const { store, cipher, file, sqlite } = await openDataDir(config.dataDir, config.masterKey);
+  const { store, cipher, file, sqlite, challengeKey } = await openDataDir(config.dataDir, config.masterKey);
   const app = await createApp({
     store,
     cipher,
     config,
     logger: { level: config.logLevel },
+    challengeKey,
     ...(config.rateLimitStore === "sqlite" && { sqlite }),
   });
   // Calls left live by a crash are recorded as ended; queued ones get their join timers back;

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type SqliteDatabase from "better-sqlite3";
 import { type Cipher, createCipher } from "./secrets/cipher.ts";
 import { loadMasterKey } from "./secrets/master-key.ts";
@@ -12,9 +13,12 @@ import type { Store } from "./storage/store.ts";
 export async function openDataDir(
   dataDir: string,
   masterKey: string | undefined,
-): Promise<{ store: Store; cipher: Cipher; file: string; sqlite: SqliteDatabase.Database }> {
-  const cipher = createCipher(loadMasterKey(dataDir, masterKey));
+): Promise<{ store: Store; cipher: Cipher; file: string; sqlite: SqliteDatabase.Database; challengeKey: string }> {
+  const key = loadMasterKey(dataDir, masterKey);
   const file = sqlitePath(dataDir);
   const { db, sqlite } = await openSqliteDatabase(file);
-  return { store: new KyselyStore(db), cipher, file, sqlite };
+  // Every process on this data directory derives the same challenge key, so a puzzle issued by one
+  // verifies on another; it reveals nothing about the master key (HMAC is one-way).
+  const challengeKey = createHmac("sha256", key).update("portcullis:challenge-hmac").digest("hex");
+  return { store: new KyselyStore(db), cipher: createCipher(key), file, sqlite, challengeKey };
 }

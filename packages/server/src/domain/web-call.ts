@@ -8,6 +8,7 @@ export type WebCallBody = {
   assistant?: Record<string, unknown>;
   assistantOverrides?: Record<string, unknown>;
   metadata?: Record<string, unknown>;
+  challenge?: string;
 };
 
 /** What restrictions look at in a web-call body. */

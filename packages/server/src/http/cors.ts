@@ -6,11 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
  * there are no cookies here, and the origin rule, not CORS, is the boundary. Private routes get
  * no CORS allow headers at all, so a browser cannot read them cross-origin.
  */
-export function registerBrowserPreflight(app: FastifyInstance, path: string): void {
+export function registerBrowserPreflight(app: FastifyInstance, path: string, method: "POST" | "GET" = "POST"): void {
   app.options(path, { schema: { hide: true } }, async (request, reply) => {
     const origin = request.headers.origin;
     reply.header("Access-Control-Allow-Origin", typeof origin === "string" ? origin : "*");
-    reply.header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    reply.header("Access-Control-Allow-Methods", `${method}, OPTIONS`);
     reply.header("Access-Control-Allow-Headers", "Authorization, Content-Type");
     reply.header("Access-Control-Max-Age", "600");
     reply.header("Vary", "Origin");

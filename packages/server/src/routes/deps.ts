@@ -4,6 +4,7 @@ import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { CallRuntime } from "../calls/call-runtime.ts";
 import type { Config } from "../config/config.ts";
+import type { Challenges } from "../domain/challenges.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { OrgSettingsCache } from "../domain/org-cache.ts";
 import type { AuthHooks } from "../http/auth-hooks.ts";
@@ -24,5 +25,6 @@ export type RouteDeps = {
   rates: RateLimits;
   decisions: DecisionRecorder;
   orgs: OrgSettingsCache;
+  challenges: Challenges;
   config: Pick<Config, "publicUrl">;
 };

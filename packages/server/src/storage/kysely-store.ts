@@ -358,7 +358,10 @@ export class KyselyStore implements Store {
     id: string,
     next: Pick<KeyRecord, "hash" | "displayPrefix" | "encryptedValue" | "previousExpiresAt" | "updatedAt">,
   ): Promise<KeyRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    // Through `transaction`, so it also runs inside a caller's transaction (an audited rotate):
+    // Kysely cannot open a transaction on a transaction.
+    return this.transaction(async (tx) => {
+      const trx = (tx as KyselyStore).db;
       const current = await trx
         .selectFrom("api_keys")
         .selectAll()

@@ -11,6 +11,11 @@ export const webCallBody = {
       description: "Per-call changes to the assistant; each field must be in the key's allowedOverrides.",
     },
     metadata: { type: "object", maxProperties: 50, additionalProperties: true },
+    challenge: {
+      type: "string",
+      maxLength: 4000,
+      description: "A solved GET /challenge (base64 ALTCHA payload), when the key requires one.",
+    },
   },
 } as const;
 

@@ -19,7 +19,7 @@ import { callResponse, webCallBody } from "./schemas.ts";
 
 /** `POST /call/web`: the browser route. Public keys and public-tag tokens only. */
 export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, clock, auth, config, runtime, rates, decisions, orgs } = deps;
+  const { store, clock, auth, config, runtime, rates, decisions, orgs, challenges } = deps;
   const wsBase = config.publicUrl.replace(/^http/, "ws");
   registerBrowserPreflight(app, "/call/web");
 
@@ -100,6 +100,14 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
           field: modelProblem.field,
           message: `'${modelProblem.field}' ${modelProblem.message}.`,
         });
+
+      if (restrictions.requireChallenge) {
+        if (body.challenge === undefined) return refuse("CHALLENGE_REQUIRED");
+        const solved = await challenges.check(body.challenge);
+        // Each solution starts one call: it is spent like a single-use token's jti.
+        if (!solved.ok || !(await store.consumeTokenId(principal.orgId, solved.id, solved.expiresAtMs)))
+          return refuse("CHALLENGE_INVALID");
+      }
 
       const now = clock.now();
       // The effective maximum is the smallest of the assistant's, an allowed override's and the key's cap:
