@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { normalizeRestrictions, type Restrictions } from "@portcullis/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mintKey } from "../src/domain/keys.ts";
 import {
@@ -284,12 +285,19 @@ describe("changes made by another process (the CLI beside the server)", () => {
     expectError(await use(), "KEY_REVOKED");
   });
 
+  /** A private key's default restrictions, as the server stores them. */
+  function privateDefaults(): Restrictions {
+    const read = normalizeRestrictions(undefined, "private");
+    if (!read.ok) throw new Error("default restrictions refused");
+    return read.value;
+  }
+
   it("a key created straight in the database works within keyCacheTtlSeconds, even after a failed lookup", async () => {
     const { record, value } = mintKey({
       orgId: org.orgId,
       tag: "private",
       name: "From the CLI",
-      restrictions: { enabled: true, allowTransientAssistant: false, allowedOverrides: [] },
+      restrictions: privateDefaults(),
       cipher: t.cipher,
       at: new Date(t.clock.now()).toISOString(),
     });
