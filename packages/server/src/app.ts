@@ -3,6 +3,8 @@ import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
 import type SqliteDatabase from "better-sqlite3";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { RefusalWatch } from "./alerts/thresholds.ts";
+import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, Webhooks, webhookSecret } from "./alerts/webhooks.ts";
 import { DecisionRecorder } from "./audit/decision-recorder.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { DEFAULT_JWKS_OPTIONS, JwksFetcher, type JwksFetchOptions } from "./auth/jwt/jwks-fetcher.ts";
@@ -54,6 +56,10 @@ export type AppOptions = {
   sqlite?: SqliteDatabase.Database;
   /** HMAC key for proof-of-work challenges; processes sharing a database must share it. Default: random. */
   challengeKey?: string;
+  /** Derives each org's webhook signing secret; processes sharing a database must share it. Default: random. */
+  webhookKey?: string;
+  /** Webhook delivery limits; tests shorten them. */
+  webhooks?: Partial<Omit<WebhookOptions, "secretKey">>;
   /** How often refusal counts are written; tests flush by hand. */
   decisionFlushMs?: number;
   /** Live-call timing and outbound fetch; tests pass a faster scheduler and short timeouts. */
@@ -138,6 +144,21 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
   const decisions = new DecisionRecorder(options.store, clock, options.decisionFlushMs);
+  const orgs = new OrgSettingsCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000);
+  const webhookKey = options.webhookKey ?? randomBytes(32).toString("hex");
+  const webhooks = new Webhooks(orgs, clock, app.log, {
+    ...DEFAULT_WEBHOOK_OPTIONS,
+    ...options.webhooks,
+    secretKey: webhookKey,
+  });
+  const refusals = new RefusalWatch(
+    webhooks,
+    (orgId) => orgs.get(orgId),
+    () => clock.now(),
+  );
+  decisions.onFlush = (counts) => {
+    refusals.observe(counts).catch((error: unknown) => app.log.warn({ err: error }, "refusal alert check failed"));
+  };
   app.decorate("decisions", decisions);
   // Frames over 64 KB end the call with a clear reason (read by the session); the socket itself
   // refuses anything over 1 MB outright.
@@ -162,7 +183,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     runtime,
     rates: new RateLimits(options.sqlite),
     decisions,
-    orgs: new OrgSettingsCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000),
+    orgs,
+    webhooks,
+    webhookSecret: (orgId) => webhookSecret(webhookKey, orgId),
     challenges: createChallenges(options.challengeKey ?? randomBytes(32).toString("hex"), clock),
     config: options.config,
   };

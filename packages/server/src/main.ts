@@ -9,13 +9,14 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (dataFlag > 0 && process.argv[dataFlag + 1]) env.PORTCULLIS_DATA_DIR = process.argv[dataFlag + 1];
   const config = loadConfig(env);
-  const { store, cipher, file, sqlite, challengeKey } = await openDataDir(config.dataDir, config.masterKey);
+  const { store, cipher, file, sqlite, challengeKey, webhookKey } = await openDataDir(config.dataDir, config.masterKey);
   const app = await createApp({
     store,
     cipher,
     config,
     logger: { level: config.logLevel },
     challengeKey,
+    webhookKey,
     ...(config.rateLimitStore === "sqlite" && { sqlite }),
   });
   // Calls left live by a crash are recorded as ended; queued ones get their join timers back;

@@ -13,12 +13,20 @@ import type { Store } from "./storage/store.ts";
 export async function openDataDir(
   dataDir: string,
   masterKey: string | undefined,
-): Promise<{ store: Store; cipher: Cipher; file: string; sqlite: SqliteDatabase.Database; challengeKey: string }> {
+): Promise<{
+  store: Store;
+  cipher: Cipher;
+  file: string;
+  sqlite: SqliteDatabase.Database;
+  challengeKey: string;
+  webhookKey: string;
+}> {
   const key = loadMasterKey(dataDir, masterKey);
   const file = sqlitePath(dataDir);
   const { db, sqlite } = await openSqliteDatabase(file);
   // Every process on this data directory derives the same challenge key, so a puzzle issued by one
   // verifies on another; it reveals nothing about the master key (HMAC is one-way).
   const challengeKey = createHmac("sha256", key).update("portcullis:challenge-hmac").digest("hex");
-  return { store: new KyselyStore(db), cipher: createCipher(key), file, sqlite, challengeKey };
+  const webhookKey = createHmac("sha256", key).update("portcullis:webhook-hmac").digest("hex");
+  return { store: new KyselyStore(db), cipher: createCipher(key), file, sqlite, challengeKey, webhookKey };
 }

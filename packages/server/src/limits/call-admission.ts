@@ -19,7 +19,14 @@ export type AdmissionRequest = {
 };
 
 export type Admission =
-  | { ok: true; reservations: Reservation[]; maxDurationSeconds: number; durationLimitedBy: "spend-limit" | null }
+  | {
+      ok: true;
+      reservations: Reservation[];
+      maxDurationSeconds: number;
+      durationLimitedBy: "spend-limit" | null;
+      /** The spend caps that applied, by counter scope (for threshold alerts). */
+      caps: Map<string, number>;
+    }
   | { ok: false; code: ErrorCode; retryAfterSeconds?: number; scope?: string };
 
 type Cap = { scope: string; cap: number };
@@ -80,6 +87,7 @@ export async function admitCall(store: Store, rates: RateLimits, req: AdmissionR
     reservations: held,
     maxDurationSeconds: grant,
     durationLimitedBy: grant < req.wantSeconds ? "spend-limit" : null,
+    caps: new Map(caps.map((c) => [c.scope, c.cap])),
   };
 }
 

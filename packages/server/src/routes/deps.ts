@@ -1,3 +1,4 @@
+import type { Webhooks } from "../alerts/webhooks.ts";
 import type { DecisionRecorder } from "../audit/decision-recorder.ts";
 import type { JwksFetcher } from "../auth/jwt/jwks-fetcher.ts";
 import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
@@ -26,5 +27,8 @@ export type RouteDeps = {
   decisions: DecisionRecorder;
   orgs: OrgSettingsCache;
   challenges: Challenges;
+  webhooks: Webhooks;
+  /** The secret an org's webhooks are signed with. */
+  webhookSecret: (orgId: string) => string;
   config: Pick<Config, "publicUrl">;
 };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type ErrorCode, newId, parseRequestOrigin } from "@portcullis/core";
 import type { FastifyInstance } from "fastify";
+import { checkSpendThresholds } from "../../alerts/thresholds.ts";
 import { auditEvent } from "../../audit/audit-event.ts";
 import { JOIN_WINDOW_MS } from "../../calls/call-runtime.ts";
 import { validateModel } from "../../calls/engines/index.ts";
@@ -19,7 +20,7 @@ import { callResponse, webCallBody } from "./schemas.ts";
 
 /** `POST /call/web`: the browser route. Public keys and public-tag tokens only. */
 export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, clock, auth, config, runtime, rates, decisions, orgs, challenges } = deps;
+  const { store, clock, auth, config, runtime, rates, decisions, orgs, challenges, webhooks } = deps;
   const wsBase = config.publicUrl.replace(/^http/, "ws");
   registerBrowserPreflight(app, "/call/web");
 
@@ -183,6 +184,15 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
         throw error;
       }
       decisions.record(principal.orgId, principal.id, "allowed", "", canonicalOrigin);
+      if (admission.caps.size > 0)
+        checkSpendThresholds(
+          store,
+          webhooks,
+          principal.orgId,
+          principal.id,
+          admission.reservations,
+          admission.caps,
+        ).catch((error: unknown) => request.log.warn({ err: error }, "spend alert check failed"));
       runtime.awaitJoin(call.id, joinExpiresAtMs);
       return reply
         .code(201)

@@ -58,6 +58,7 @@ const orgResponse = {
     createdAt: { type: "string", format: "date-time" },
     ...settingsProperties,
     maxTokenTtlSeconds: { type: "integer" },
+    webhookSecret: { type: ["string", "null"], description: "Verify webhooks with it: HMAC-SHA256 of `<t>.<body>`." },
   },
   required: ["id", "name", "createdAt", "maxTokenTtlSeconds"],
 } as const;
@@ -66,7 +67,7 @@ const updateOrgBody = { type: "object", additionalProperties: false, properties:
 
 type OrgPatch = { [K in keyof OrgSettings]?: OrgSettings[K] | null };
 
-const present = (org: OrgRecord) => ({
+const presentOrg = (org: OrgRecord, secret: (orgId: string) => string) => ({
   id: org.id,
   name: org.name,
   createdAt: org.createdAt,
@@ -76,11 +77,13 @@ const present = (org: OrgRecord) => ({
   webhookUrl: org.settings.webhookUrl ?? null,
   refusalAlertThreshold: org.settings.refusalAlertThreshold ?? null,
   refusalAlertWindowSeconds: org.settings.refusalAlertWindowSeconds ?? 300,
+  webhookSecret: org.settings.webhookUrl ? secret(org.id) : null,
 });
 
 /** The caller's org and its settings: token TTL cap, org-wide caps, alert webhook. */
 export async function orgRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, tokens, auth, clock, orgs } = deps;
+  const { store, tokens, auth, clock, orgs, webhookSecret } = deps;
+  const present = (org: OrgRecord) => presentOrg(org, webhookSecret);
   app.addHook("onRequest", auth.requirePrivate);
   const common = { tags: ["org"], security: bearerSecurity };
 
