@@ -39,7 +39,8 @@ export class DecisionRecorder {
     outcome: Outcome,
     reason: string,
     origin: string | undefined,
-    sample?: AuditEvent,
+    /** Builds the full event; called only when it is kept as a sample. */
+    sample?: () => AuditEvent,
   ): void {
     const bucket = new Date(Math.floor(this.clock.now() / 60_000) * 60_000).toISOString();
     let where = origin ?? "";
@@ -56,7 +57,7 @@ export class DecisionRecorder {
       const taken = this.sampled.get(keyId) ?? 0;
       if (taken < SAMPLES_PER_KEY) {
         this.sampled.set(keyId, taken + 1);
-        this.samples.push(sample);
+        this.samples.push(sample());
       }
     }
   }

@@ -61,12 +61,7 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
       // Every refusal after authentication is counted (in memory, flushed in aggregate) and
       // sampled into the audit log; it never costs a database write of its own.
       const refuse = (code: ErrorCode, detail: Parameters<typeof sendError>[2] = {}) => {
-        decisions.record(
-          principal.orgId,
-          principal.id,
-          "refused",
-          code,
-          canonicalOrigin,
+        decisions.record(principal.orgId, principal.id, "refused", code, canonicalOrigin, () =>
           auditEvent(clock, principal.orgId, "call.deny", { ...facts, reason: code }),
         );
         return sendError(reply, code, detail);
@@ -86,13 +81,8 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
         });
       }
       if (decision.wouldDeny)
-        decisions.record(
-          principal.orgId,
-          principal.id,
-          "would-refuse",
-          decision.wouldDeny.code,
-          canonicalOrigin,
-          auditEvent(clock, principal.orgId, "call.would-deny", { ...facts, reason: decision.wouldDeny.code }),
+        decisions.record(principal.orgId, principal.id, "would-refuse", decision.wouldDeny.code, canonicalOrigin, () =>
+          auditEvent(clock, principal.orgId, "call.would-deny", { ...facts, reason: decision.wouldDeny?.code }),
         );
       const runAs = effectiveAssistant(assistant?.config ?? body.assistant ?? {}, body.assistantOverrides);
       const modelProblem = validateModel(runAs.model);
