@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { KyselyStore, createApp, createCipher, createOrgWithKey, openSqlite } from "@portcullis/server";
+import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
 import { describe, expect, it } from "vitest";
 
 const doc = readFileSync(new URL("../docs/limits.md", import.meta.url), "utf8");
@@ -18,9 +18,19 @@ describe("docs/limits.md worked example", () => {
     });
     const { privateKey } = await createOrgWithKey(store, cipher, { name: "Docs", at: new Date().toISOString() });
     const auth = { authorization: `Bearer ${privateKey}` };
-    const assistant = await app.inject({ method: "POST", url: "/assistant", headers: auth, payload: { name: "Landing" } });
+    const assistant = await app.inject({
+      method: "POST",
+      url: "/assistant",
+      headers: auth,
+      payload: { name: "Landing" },
+    });
     const restrictions = JSON.parse((example as string).replace("asst_landing", assistant.json().id));
-    const created = await app.inject({ method: "POST", url: "/token", headers: auth, payload: { tag: "public", restrictions } });
+    const created = await app.inject({
+      method: "POST",
+      url: "/token",
+      headers: auth,
+      payload: { tag: "public", restrictions },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json().restrictions.spendLimit).toEqual({ minutes: 60, period: "day" });
     const start = (origin: string) =>
