@@ -1,0 +1,60 @@
+import { evaluate } from "@portcullis/core";
+import {
+  createAuthenticator,
+  DEFAULT_JWKS_OPTIONS,
+  decideWebCall,
+  describeWebCall,
+  JwksFetcher,
+  KeyCache,
+  openDataDir,
+  systemClock,
+  TokenVerifier,
+  UsageBuffer,
+} from "@portcullis/server";
+
+export type WebCallBody = { assistantId: string };
+
+/**
+ * The `POST /call/web` decision without HTTP, wired like `createApp` wires it (key cache, token
+ * verifier, usage buffer, authenticator), on a real data directory. `decide` answers what the route
+ * would: "allow" or the refusal code.
+ */
+export async function openDecider(dataDir: string, options: { cacheSize?: number; publicUrl?: string } = {}) {
+  const { store, cipher } = await openDataDir(dataDir, undefined);
+  const clock = systemClock;
+  const ttlMs = 30_000;
+  const cache = new KeyCache(clock, options.cacheSize ?? 10_000, ttlMs);
+  const usage = new UsageBuffer(store, clock);
+  const jwks = new JwksFetcher(clock, DEFAULT_JWKS_OPTIONS);
+  const publicUrl = options.publicUrl ?? "http://127.0.0.1";
+  const tokens = new TokenVerifier({ store, cipher, clock, jwks, publicUrl, ttlMs });
+  const authenticate = createAuthenticator({ store, cache, tokens, clock, recordUsage: (id) => usage.record(id) });
+
+  /** The whole decision, as the route makes it: credential, key state, rules, assistant exists. */
+  async function decide(authorization: string, origin: string, body: WebCallBody): Promise<string> {
+    const auth = await authenticate(authorization);
+    if (!auth.ok) return auth.code;
+    if (auth.principal.tag !== "public") return "PRIVATE_KEY_NOT_ALLOWED_HERE";
+    const { orgId, policy } = auth.principal;
+    const { decision } = await decideWebCall(store, orgId, policy, describeWebCall(body, origin));
+    return decision.allow ? "allow" : decision.code;
+  }
+
+  /** The same without the store query `decideWebCall` makes for the assistant's existence. */
+  async function decideWithoutStore(authorization: string, origin: string, body: WebCallBody): Promise<string> {
+    const auth = await authenticate(authorization);
+    if (!auth.ok) return auth.code;
+    if (auth.principal.tag !== "public") return "PRIVATE_KEY_NOT_ALLOWED_HERE";
+    const decision = evaluate(auth.principal.policy, describeWebCall(body, origin));
+    return decision.allow ? "allow" : decision.code;
+  }
+
+  async function close(): Promise<void> {
+    await usage.stop();
+    await store.close();
+  }
+
+  return { decide, decideWithoutStore, close };
+}
+
+export type Decider = Awaited<ReturnType<typeof openDecider>>;

@@ -1,0 +1,82 @@
+import { inChild } from "./child.ts";
+import { openDecider } from "./decider.ts";
+import { alternate, rateAsync, rateSync } from "./micro.ts";
+import type { RunResult, Scenario } from "./scenario.ts";
+import { type Seed, seedDataDir } from "./seed.ts";
+import { ratio } from "./stats.ts";
+
+export type DecisionInput = { seed: Seed; sliceMs: number; rounds: number };
+
+/**
+ * Child side of a decision scenario: decisions per second for one credential, in alternating
+ * slices with its floor, after checking that the credential is in fact allowed.
+ */
+export async function measureDecision(
+  input: DecisionInput,
+  authorization: string,
+  floor: () => unknown,
+): Promise<RunResult> {
+  const { seed, sliceMs, rounds } = input;
+  const decider = await openDecider(seed.dataDir);
+  const body = { assistantId: seed.assistantId };
+  const decide = () => decider.decide(authorization, seed.allowedOrigin, body);
+  const withoutStore = () => decider.decideWithoutStore(authorization, seed.allowedOrigin, body);
+  const first = await decide();
+  if (first !== "allow") throw new Error(`the credential should be allowed, got ${first}`);
+  const sides = {
+    floor: () => rateSync(floor, sliceMs),
+    decision: () => rateAsync(decide, sliceMs),
+    withoutStore: () => rateAsync(withoutStore, sliceMs),
+  };
+  await alternate(sides, 1); // warm-up: JIT, key cache, SQLite page cache
+  const rates = await alternate(sides, rounds);
+  await decider.close();
+  return rates;
+}
+
+/**
+ * A scenario "decisions per second next to their floor". Each run measures in a fresh process
+ * (`measure` exported by `moduleUrl`), so runs do not share JIT or cache state.
+ */
+export function decisionScenario(definition: {
+  name: string;
+  title: string;
+  description: string;
+  moduleUrl: string;
+  floorLabel: string;
+  target: number;
+}): Scenario {
+  return {
+    name: definition.name,
+    title: definition.title,
+    description: definition.description,
+    runs: 3,
+    metrics: {
+      floor: { label: `floor: ${definition.floorLabel}`, unit: "ops/s" },
+      decision: { label: "decision, whole (as POST /call/web makes it)", unit: "ops/s" },
+      withoutStore: { label: "decision without the assistant-exists store query", unit: "ops/s" },
+    },
+    comparisons: [
+      {
+        label: "decision / floor",
+        of: (r) => ratio(r.decision, r.floor),
+        format: "percent",
+        target: { atLeast: definition.target },
+      },
+      {
+        label: "decision without store query / floor",
+        of: (r) => ratio(r.withoutStore, r.floor),
+        format: "percent",
+        note: "where the time goes; no target",
+      },
+    ],
+    async prepare(context) {
+      const seed = await seedDataDir(context.tmp, definition.name);
+      const input: DecisionInput = { seed, sliceMs: context.smoke ? 100 : 500, rounds: context.smoke ? 1 : 2 };
+      return {
+        run: () => inChild<RunResult>(definition.moduleUrl, "measure", input),
+        close: async () => {},
+      };
+    },
+  };
+}
