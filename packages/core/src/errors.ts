@@ -84,6 +84,28 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The restrictions inside the token are not valid; the token is refused as a whole.",
   },
+  // Dashboard sign-in (members and sessions)
+  INVALID_CREDENTIALS: {
+    status: 401,
+    message: "The email or password is wrong.",
+  },
+  SESSION_EXPIRED: {
+    status: 401,
+    message: "The session has ended (signed out, revoked, or idle too long). Sign in again.",
+  },
+  SETUP_TOKEN_INVALID: {
+    status: 401,
+    message:
+      "The setup link is wrong, expired, or was already used. Restart the server or run 'portcullis init' for a new one.",
+  },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    message: "Send the session's csrfToken in the 'x-csrf-token' header with every change made from a session.",
+  },
+  ROLE_FORBIDDEN: {
+    status: 403,
+    message: "Your role does not allow this. Ask an owner or admin of the org.",
+  },
   // Joining a live call
   CALL_TOKEN_INVALID: {
     status: 401,

@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   call: "call_",
   request: "req_",
   member: "mem_",
+  session: "ses_",
   signingKey: "sk_",
   credential: "cred_",
   audit: "evt_",

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
 import type SqliteDatabase from "better-sqlite3";
@@ -10,6 +11,8 @@ import { createAuthenticator } from "./auth/authenticate.ts";
 import { DEFAULT_JWKS_OPTIONS, JwksFetcher, type JwksFetchOptions } from "./auth/jwt/jwks-fetcher.ts";
 import { TokenVerifier } from "./auth/jwt/token-verifier.ts";
 import { KeyCache } from "./auth/key-cache.ts";
+import { LoginLimits } from "./auth/session/login-limits.ts";
+import { Sessions } from "./auth/session/sessions.ts";
 import { CallRuntime } from "./calls/call-runtime.ts";
 import type { Scheduler } from "./calls/call-session.ts";
 import type { Config } from "./config/config.ts";
@@ -25,8 +28,11 @@ import { auditRoutes } from "./routes/audit/index.ts";
 import { callRoutes } from "./routes/call/index.ts";
 import { challengeRoutes } from "./routes/challenge/index.ts";
 import { credentialRoutes } from "./routes/credential/index.ts";
+import { DEFAULT_DASHBOARD_DIR, dashboardRoutes } from "./routes/dashboard/index.ts";
 import type { RouteDeps } from "./routes/deps.ts";
+import { memberRoutes } from "./routes/member/index.ts";
 import { orgRoutes } from "./routes/org/index.ts";
+import { sessionRoutes } from "./routes/session/index.ts";
 import { signingKeyRoutes } from "./routes/signing-key/index.ts";
 import { systemRoutes } from "./routes/system/index.ts";
 import { tokenRoutes } from "./routes/token/index.ts";
@@ -66,6 +72,8 @@ export type AppOptions = {
   calls?: { schedule?: Scheduler; providerTimeoutMs?: number; fetch?: typeof fetch };
   /** JWKS fetching limits; tests shorten them. */
   jwks?: Partial<JwksFetchOptions>;
+  /** The built dashboard (packages/dashboard/dist by default); tests pass their own. */
+  dashboardDir?: string;
   /** A pino logger config or `false`; tests pass `false`. */
   logger?: boolean | { level: string };
 };
@@ -107,9 +115,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         version: VERSION,
         description: "Browser keys that are safe to publish. Errors: docs/errors.md.",
       },
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer" },
+          // Private routes also take the dashboard's session cookie when no Authorization header is sent.
+          sessionCookie: { type: "apiKey", in: "cookie", name: "pc_session" },
+        },
+      },
     },
   });
+
+  await app.register(cookie);
 
   const cache = new KeyCache(clock, options.config.keyCacheSize, options.config.keyCacheTtlSeconds * 1000);
   const usage = new UsageBuffer(options.store, clock);
@@ -172,6 +188,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
     },
   });
+  const sessions = new Sessions(options.store, clock);
   const deps: RouteDeps = {
     store: options.store,
     clock,
@@ -179,7 +196,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     cache,
     tokens,
     jwks,
-    auth: createAuthHooks(authenticate, options.store, clock),
+    auth: createAuthHooks(authenticate, options.store, clock, { sessions, publicUrl: options.config.publicUrl }),
     runtime,
     rates: new RateLimits(options.sqlite),
     decisions,
@@ -199,9 +216,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(credentialRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(challengeRoutes, deps);
+  await app.register(sessionRoutes, { ...deps, sessions, loginLimits: new LoginLimits() });
+  await app.register(memberRoutes, deps);
+  await app.register(dashboardRoutes, { dir: options.dashboardDir ?? DEFAULT_DASHBOARD_DIR });
 
   // Single-use token IDs are kept only until their token expires anyway.
-  const purge = setInterval(() => void options.store.purgeUsedTokens(clock.now()).catch(() => undefined), 60_000);
+  // Ended sessions are refused anyway; purging keeps their table small.
+  const purge = setInterval(() => {
+    void options.store.purgeUsedTokens(clock.now()).catch(() => undefined);
+    void sessions.purge().catch(() => undefined);
+  }, 60_000);
   purge.unref();
   app.addHook("onClose", async () => {
     clearInterval(purge);

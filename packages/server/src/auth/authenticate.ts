@@ -4,9 +4,13 @@ import type { Store } from "../storage/store.ts";
 import { readCredential } from "./credential.ts";
 import type { TokenPrincipal, TokenVerifier } from "./jwt/token-verifier.ts";
 import type { KeyCache, ResolvedKey } from "./key-cache.ts";
+import type { SessionPrincipal } from "./session/sessions.ts";
 
-/** Who is calling: the org, the key (or signing key), what it may do, and how it was presented. */
-export type Principal = (ResolvedKey & { via: "key" }) | TokenPrincipal;
+/**
+ * Who is calling: the org, the key (or signing key), what it may do, and how it was presented —
+ * or, on private routes, a dashboard member signed in with a session cookie.
+ */
+export type Principal = (ResolvedKey & { via: "key" }) | TokenPrincipal | SessionPrincipal;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: ErrorCode; message?: string };
 

@@ -1,14 +1,22 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Authenticate, Principal } from "../auth/authenticate.ts";
+import { csrfMatches, type Sessions } from "../auth/session/sessions.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Store } from "../storage/store.ts";
 import { sendError } from "./errors.ts";
+import { clearSessionCookie, readSessionCookie } from "./session-cookie.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal;
   }
+  interface FastifyContextConfig {
+    /** A POST that changes nothing (a simulation): a viewer may send it. It still needs the CSRF header. */
+    readOnly?: boolean;
+  }
 }
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Marks a single-use token as spent; false when it already was (a replay). Atomic in the store,
@@ -30,9 +38,38 @@ function expired(principal: Principal, nowMs: number): boolean {
  * parsing. Private routes refuse public keys and public-tag tokens; the web-call route refuses
  * private keys and private-tag tokens (a private credential must never be in a browser).
  */
-export function createAuthHooks(authenticate: Authenticate, store: Store, clock: Clock) {
+export function createAuthHooks(
+  authenticate: Authenticate,
+  store: Store,
+  clock: Clock,
+  session: { sessions: Sessions; publicUrl: string },
+) {
+  /**
+   * A dashboard session stands in for a private key when no Authorization header is sent. A change
+   * must carry the session's CSRF token (a cookie is sent by the browser on its own; the header
+   * only by the dashboard's own script), and a viewer may change nothing.
+   */
+  async function fromSession(request: FastifyRequest, reply: FastifyReply, token: string) {
+    const result = await session.sessions.resolve(token);
+    if (!result.ok) {
+      clearSessionCookie(reply, session.publicUrl);
+      return sendError(reply, result.code);
+    }
+    const { principal } = result;
+    if (!SAFE_METHODS.has(request.method)) {
+      if (!csrfMatches(request.headers["x-csrf-token"], principal.csrfToken))
+        return sendError(reply, "CSRF_TOKEN_INVALID");
+      if (principal.role === "viewer" && request.routeOptions.config.readOnly !== true)
+        return sendError(reply, "ROLE_FORBIDDEN", { message: "A viewer can look but not change anything." });
+    }
+    request.principal = principal;
+  }
+
   return {
     async requirePrivate(request: FastifyRequest, reply: FastifyReply) {
+      const header = request.headers.authorization;
+      const cookie = header === undefined || header === "" ? readSessionCookie(request) : undefined;
+      if (cookie !== undefined) return fromSession(request, reply, cookie);
       const result = await authenticate(request.headers.authorization);
       if (!result.ok) return sendError(reply, result.code, { message: result.message });
       const { principal } = result;

@@ -12,6 +12,9 @@ export type Database = {
   audit_events: AuditTable;
   decision_buckets: DecisionBucketTable;
   used_tokens: UsedTokenTable;
+  members: MemberTable;
+  sessions: SessionTable;
+  setup_tokens: SetupTokenTable;
 };
 
 export type OrgTable = {
@@ -134,4 +137,36 @@ export type DecisionBucketTable = {
   /** The request's origin, or "" when it had none. */
   origin: string;
   count: number;
+};
+
+export type MemberTable = {
+  id: string;
+  org_id: string;
+  email: string;
+  role: "owner" | "admin" | "viewer";
+  /** scrypt, in the self-describing form of auth/passwords.ts; never the password. */
+  password_hash: string;
+  created_at: string;
+};
+
+export type SessionTable = {
+  id: string;
+  org_id: string;
+  member_id: string;
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  /** Epoch milliseconds of the last request (written at most once a minute). */
+  last_seen_at: number;
+  /** Epoch milliseconds: the absolute end, whatever the activity. */
+  expires_at: number;
+};
+
+export type SetupTokenTable = {
+  /** SHA-256 of the token in the setup link. */
+  token_hash: string;
+  org_id: string;
+  created_at: string;
+  /** Epoch milliseconds. */
+  expires_at: number;
 };

@@ -9,6 +9,7 @@ import type {
   Database,
   SigningKeyTable,
 } from "./database.ts";
+import * as members from "./kysely-members.ts";
 import type {
   AssistantRecord,
   AuditEvent,
@@ -20,11 +21,14 @@ import type {
   DecisionCount,
   EndedReason,
   KeyRecord,
+  MemberRecord,
   OrgRecord,
   OrgSettings,
   Page,
   PageQuery,
   Reservation,
+  SessionRecord,
+  SetupTokenRecord,
   SigningKeyRecord,
 } from "./records.ts";
 import type { CallEnd, JoinClaim, Store } from "./store.ts";
@@ -734,6 +738,66 @@ export class KyselyStore implements Store {
   async purgeUsedTokens(nowMs: number): Promise<number> {
     const result = await this.db.deleteFrom("used_tokens").where("expires_at", "<", nowMs).executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  insertMember(member: MemberRecord): Promise<void> {
+    return members.insertMember(this.db, member);
+  }
+
+  findMemberByEmail(email: string): Promise<MemberRecord | undefined> {
+    return members.findMemberByEmail(this.db, email);
+  }
+
+  getMember(orgId: string, id: string): Promise<MemberRecord | undefined> {
+    return members.getMember(this.db, orgId, id);
+  }
+
+  listMembers(orgId: string): Promise<MemberRecord[]> {
+    return members.listMembers(this.db, orgId);
+  }
+
+  countMembers(orgId: string): Promise<number> {
+    return members.countMembers(this.db, orgId);
+  }
+
+  deleteMember(orgId: string, id: string): Promise<MemberRecord | undefined> {
+    return this.transaction((tx) => members.deleteMember((tx as KyselyStore).db, orgId, id));
+  }
+
+  insertSession(session: SessionRecord): Promise<void> {
+    return members.insertSession(this.db, session);
+  }
+
+  findSession(tokenHash: string): Promise<{ session: SessionRecord; member: MemberRecord } | undefined> {
+    return members.findSession(this.db, tokenHash);
+  }
+
+  touchSession(id: string, lastSeenAtMs: number): Promise<void> {
+    return members.touchSession(this.db, id, lastSeenAtMs);
+  }
+
+  deleteSession(id: string): Promise<boolean> {
+    return members.deleteSession(this.db, id);
+  }
+
+  deleteMemberSessions(orgId: string, memberId: string): Promise<number> {
+    return members.deleteMemberSessions(this.db, orgId, memberId);
+  }
+
+  purgeSessions(nowMs: number, idleBeforeMs: number): Promise<number> {
+    return members.purgeSessions(this.db, nowMs, idleBeforeMs);
+  }
+
+  insertSetupToken(token: SetupTokenRecord): Promise<void> {
+    return members.insertSetupToken(this.db, token);
+  }
+
+  consumeSetupToken(tokenHash: string, nowMs: number): Promise<string | undefined> {
+    return members.consumeSetupToken(this.db, tokenHash, nowMs);
+  }
+
+  deleteSetupTokens(orgId: string): Promise<void> {
+    return members.deleteSetupTokens(this.db, orgId);
   }
 
   async close(): Promise<void> {

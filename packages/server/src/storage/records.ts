@@ -116,6 +116,33 @@ export type SigningKeyRecord = {
   createdAt: string;
 };
 
+export type MemberRole = "owner" | "admin" | "viewer";
+
+/** A person who signs in to the dashboard; belongs to one org. */
+export type MemberRecord = {
+  id: string;
+  orgId: string;
+  /** Lower-cased; unique across all orgs. */
+  email: string;
+  role: MemberRole;
+  passwordHash: string;
+  createdAt: string;
+};
+
+/** A signed-in browser: found by the SHA-256 of its cookie value. */
+export type SessionRecord = {
+  id: string;
+  orgId: string;
+  memberId: string;
+  tokenHash: string;
+  createdAt: string;
+  lastSeenAtMs: number;
+  expiresAtMs: number;
+};
+
+/** A one-time link that creates an org's first member (its owner). */
+export type SetupTokenRecord = { tokenHash: string; orgId: string; createdAt: string; expiresAtMs: number };
+
 /** A page of a list, newest first; pass `nextCursor` back to get the next page. */
 export type Page<T> = { items: T[]; nextCursor: string | undefined };
 export type PageQuery = { limit: number; cursor?: string | undefined };
@@ -137,6 +164,10 @@ export const AUDIT_EVENTS = [
   "signing-key.create",
   "signing-key.delete",
   "org.update",
+  "member.create",
+  "member.delete",
+  "session.create",
+  "session.revoke",
   "call.start",
   "call.end",
   "call.deny",
@@ -151,7 +182,7 @@ export type AuditEvent = {
   orgId: string;
   at: string;
   event: AuditEventName;
-  /** The key (or token's key) that made the change or the request. */
+  /** The key (or token's key) that made the change or the request, or the signed-in member (`mem_…`). */
   actorKeyId: string | null;
   /** The key the event is about (for call.*: the key that started or tried to start it). */
   keyId: string | null;

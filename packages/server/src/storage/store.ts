@@ -9,11 +9,14 @@ import type {
   DecisionCount,
   EndedReason,
   KeyRecord,
+  MemberRecord,
   OrgRecord,
   OrgSettings,
   Page,
   PageQuery,
   Reservation,
+  SessionRecord,
+  SetupTokenRecord,
   SigningKeyRecord,
 } from "./records.ts";
 
@@ -130,6 +133,35 @@ export type Store = {
   /** Adds aggregated decision counts (upsert by bucket). */
   addDecisionCounts(counts: DecisionCount[]): Promise<void>;
   decisionCounts(orgId: string, keyId: string, since: string): Promise<DecisionCount[]>;
+
+  /** Fails (unique email) when the email is taken, in this org or another. */
+  insertMember(member: MemberRecord): Promise<void>;
+  /** A member of any org by lower-cased email: only for signing in, where the password is the credential. */
+  findMemberByEmail(email: string): Promise<MemberRecord | undefined>;
+  getMember(orgId: string, id: string): Promise<MemberRecord | undefined>;
+  listMembers(orgId: string): Promise<MemberRecord[]>;
+  countMembers(orgId: string): Promise<number>;
+  /** Removes a member and, with it, every session of theirs. */
+  deleteMember(orgId: string, id: string): Promise<MemberRecord | undefined>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  /** A session by the SHA-256 of its cookie value, with its member. */
+  findSession(tokenHash: string): Promise<{ session: SessionRecord; member: MemberRecord } | undefined>;
+  touchSession(id: string, lastSeenAtMs: number): Promise<void>;
+  deleteSession(id: string): Promise<boolean>;
+  /** Ends every session of a member: how many there were. */
+  deleteMemberSessions(orgId: string, memberId: string): Promise<number>;
+  /** Drops sessions past their absolute end or idle since before `idleBeforeMs`. */
+  purgeSessions(nowMs: number, idleBeforeMs: number): Promise<number>;
+
+  insertSetupToken(token: SetupTokenRecord): Promise<void>;
+  /**
+   * Spends a setup token, atomically: the org it was for when it existed and had not expired;
+   * undefined otherwise (and on every later try).
+   */
+  consumeSetupToken(tokenHash: string, nowMs: number): Promise<string | undefined>;
+  /** Drops an org's other setup tokens once its owner exists. */
+  deleteSetupTokens(orgId: string): Promise<void>;
 
   /** Runs `fn` with a store whose every write commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;

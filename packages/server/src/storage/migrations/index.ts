@@ -3,6 +3,7 @@ import * as initial from "./0001-initial.ts";
 import * as clientTokens from "./0002-client-tokens.ts";
 import * as liveCalls from "./0003-live-calls.ts";
 import * as limitsAndAudit from "./0004-limits-and-audit.ts";
+import * as membersAndSessions from "./0005-members-and-sessions.ts";
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-client-tokens": clientTokens,
   "0003-live-calls": liveCalls,
   "0004-limits-and-audit": limitsAndAudit,
+  "0005-members-and-sessions": membersAndSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

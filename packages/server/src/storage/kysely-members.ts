@@ -1,0 +1,166 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, MemberTable, SessionTable } from "./database.ts";
+import type { MemberRecord, SessionRecord, SetupTokenRecord } from "./records.ts";
+
+/**
+ * Members, sessions and setup tokens on Kysely, kept apart from the rest of the store; the
+ * KyselyStore methods of the same names call these with its (possibly transactional) handle.
+ */
+
+function toMember(row: Selectable<MemberTable>): MemberRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    email: row.email,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function toSession(row: Selectable<SessionTable>): SessionRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    memberId: row.member_id,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    lastSeenAtMs: row.last_seen_at,
+    expiresAtMs: row.expires_at,
+  };
+}
+
+type Db = Kysely<Database>;
+
+export async function insertMember(db: Db, m: MemberRecord): Promise<void> {
+  await db
+    .insertInto("members")
+    .values({
+      id: m.id,
+      org_id: m.orgId,
+      email: m.email,
+      role: m.role,
+      password_hash: m.passwordHash,
+      created_at: m.createdAt,
+    })
+    .execute();
+}
+
+export async function findMemberByEmail(db: Db, email: string): Promise<MemberRecord | undefined> {
+  const row = await db.selectFrom("members").selectAll().where("email", "=", email).executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function getMember(db: Db, orgId: string, id: string): Promise<MemberRecord | undefined> {
+  const row = await db
+    .selectFrom("members")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function listMembers(db: Db, orgId: string): Promise<MemberRecord[]> {
+  const rows = await db
+    .selectFrom("members")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  return rows.map(toMember);
+}
+
+export async function countMembers(db: Db, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom("members")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("org_id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deleteMember(db: Db, orgId: string, id: string): Promise<MemberRecord | undefined> {
+  // Sessions first: the foreign key cascades too, but this does not depend on it being enforced.
+  await db.deleteFrom("sessions").where("org_id", "=", orgId).where("member_id", "=", id).execute();
+  const row = await db
+    .deleteFrom("members")
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
+  await db
+    .insertInto("sessions")
+    .values({
+      id: s.id,
+      org_id: s.orgId,
+      member_id: s.memberId,
+      token_hash: s.tokenHash,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAtMs,
+      expires_at: s.expiresAtMs,
+    })
+    .execute();
+}
+
+export async function findSession(
+  db: Db,
+  tokenHash: string,
+): Promise<{ session: SessionRecord; member: MemberRecord } | undefined> {
+  const session = await db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+  if (!session) return undefined;
+  const member = await getMember(db, session.org_id, session.member_id);
+  return member && { session: toSession(session), member };
+}
+
+export async function touchSession(db: Db, id: string, lastSeenAtMs: number): Promise<void> {
+  await db.updateTable("sessions").set({ last_seen_at: lastSeenAtMs }).where("id", "=", id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("sessions").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function deleteMemberSessions(db: Db, orgId: string, memberId: string): Promise<number> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where("org_id", "=", orgId)
+    .where("member_id", "=", memberId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function purgeSessions(db: Db, nowMs: number, idleBeforeMs: number): Promise<number> {
+  const result = await db
+    .deleteFrom("sessions")
+    .where((eb) => eb.or([eb("expires_at", "<=", nowMs), eb("last_seen_at", "<", idleBeforeMs)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function insertSetupToken(db: Db, t: SetupTokenRecord): Promise<void> {
+  await db
+    .insertInto("setup_tokens")
+    .values({ token_hash: t.tokenHash, org_id: t.orgId, created_at: t.createdAt, expires_at: t.expiresAtMs })
+    .execute();
+}
+
+export async function consumeSetupToken(db: Db, tokenHash: string, nowMs: number): Promise<string | undefined> {
+  // One statement: two requests racing with the same token cannot both get the org.
+  const row = await db
+    .deleteFrom("setup_tokens")
+    .where("token_hash", "=", tokenHash)
+    .returning(["org_id", "expires_at"])
+    .executeTakeFirst();
+  return row && row.expires_at > nowMs ? row.org_id : undefined;
+}
+
+export async function deleteSetupTokens(db: Db, orgId: string): Promise<void> {
+  await db.deleteFrom("setup_tokens").where("org_id", "=", orgId).execute();
+}
