@@ -1,12 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 
-/** The system Chromium, or undefined (the tests that need it are skipped, saying why). */
+/** `CHROMIUM_PATH` or the system Chromium, or undefined (the tests that need it are skipped, saying why). */
 export function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const given = process.env.CHROMIUM_PATH;
+  if (given !== undefined) return existsSync(given) ? given : undefined;
   try {
     return (
       execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() ||

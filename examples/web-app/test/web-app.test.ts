@@ -137,4 +137,36 @@ describe.skipIf(!executable)("examples/web-app in Chromium", () => {
     expect(requests.filter((url) => !url.includes("/sdk/"))).toEqual([]);
     await page.close();
   });
+
+  it("solves a proof-of-work challenge with crypto.subtle when the key requires one", async () => {
+    const res = await fetch(`${stack.portcullisUrl}/token`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.privateKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        tag: "public",
+        name: "challenge page",
+        restrictions: { allowedOrigins: [stack.exampleUrl], requireChallenge: true },
+      }),
+    });
+    const { value } = (await res.json()) as { value: string };
+    const page = await openPage(stack.exampleUrl);
+    const paths: string[] = [];
+    page.on("request", (request) => paths.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    const result = (await page.evaluate(`(async () => {
+      const { Portcullis } = await import("/sdk/index.js");
+      const client = new Portcullis(${JSON.stringify({ publicKey: value, baseUrl: stack.portcullisUrl })});
+      const call = await client.start(${JSON.stringify(stack.assistantId)}, { variableValues: { name: "Bo" } });
+      const first = await new Promise((resolve) => call.on("transcript", (t) => t.role === "assistant" && resolve(t.transcript)));
+      await call.end();
+      return { id: call.id, first, status: call.status };
+    })()`)) as { id: string; first: string; status: string };
+    expect(result).toMatchObject({ first: "Hello Bo! Ask me about prices.", status: "ended" });
+    expect(paths.filter((p) => !p.startsWith("GET /sdk/") && !p.startsWith("OPTIONS"))).toEqual([
+      "POST /call/web",
+      "GET /challenge",
+      "POST /call/web",
+    ]);
+    expect((await callRecord(result.id)).status).toBe("ended");
+    await page.close();
+  });
 });

@@ -98,6 +98,8 @@ export class Portcullis {
    */
   async start(assistant: string | AssistantConfig, options: StartOptions = {}): Promise<Call> {
     const body = requestBody(assistant, options);
+    // Checked before the call is created: a call nobody can join would only wait out its join window.
+    if (!this.#WebSocket) throw new TypeError("No WebSocket implementation: pass one as options.WebSocket.");
     let credential = await this.#credential();
     let refreshed = false;
     let solvedOnce = false;
@@ -175,9 +177,7 @@ export class Portcullis {
       throw new PortcullisError("UNEXPECTED_RESPONSE", "POST /call/web answered 201 without id and webCallUrl.", {
         status: 201,
       });
-    const Socket = this.#WebSocket;
-    if (!Socket) throw new TypeError("No WebSocket implementation: pass one as options.WebSocket.");
-    const socket = new Socket(started.webCallUrl);
+    const socket = new (this.#WebSocket as SocketConstructor)(started.webCallUrl);
     // Listening starts before the socket opens, so the first frames are never missed.
     const call = new Call(started.id, socket);
     await opened(socket, started.id);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Portcullis, PortcullisError, solveChallenge } from "../src/index.ts";
+import { Portcullis, PortcullisError, type SocketConstructor, solveChallenge } from "../src/index.ts";
 
 const baseUrl = "https://api.example.com";
 type Sent = { url: string; method: string; headers: Record<string, string>; body: Record<string, unknown> | undefined };
@@ -20,6 +20,9 @@ const refusal = (status: number, code: string, headers: Record<string, string> =
     }),
     { status, headers: { "content-type": "application/json", ...headers } },
   );
+
+/** Never opened: these tests stop at the HTTP exchange. */
+const WebSocket = class {} as unknown as SocketConstructor;
 
 /** A fetch that answers from a script and records what was sent. */
 function scripted(...answers: ((sent: Sent) => Response)[]) {
@@ -72,7 +75,7 @@ describe("a private credential in the browser", () => {
 
   it("refuses a private key returned by getToken before anything is sent", async () => {
     const { fetch, sent } = scripted();
-    const client = new Portcullis({ getToken: () => "pcsk_abc", baseUrl }, { fetch });
+    const client = new Portcullis({ getToken: () => "pcsk_abc", baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("PRIVATE_KEY_IN_BROWSER");
     expect(sent).toEqual([]);
   });
@@ -95,6 +98,20 @@ describe("construction", () => {
 });
 
 describe("the POST /call/web request", () => {
+  it("is not sent without a WebSocket implementation to join the call with", async () => {
+    const { fetch, sent } = scripted();
+    const saved = (globalThis as { WebSocket?: unknown }).WebSocket;
+    // Node 22 has a global WebSocket; this test is about an environment without one.
+    delete (globalThis as { WebSocket?: unknown }).WebSocket;
+    try {
+      const bare = new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch });
+      await expect(bare.start("asst_1")).rejects.toThrow(/WebSocket/);
+    } finally {
+      if (saved !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = saved;
+    }
+    expect(sent).toEqual([]);
+  });
+
   it.each([
     ["a saved assistant", "asst_1", {}, { assistantId: "asst_1" }],
     ["an inline config", { firstMessage: "Hi" }, {}, { assistant: { firstMessage: "Hi" } }],
@@ -124,7 +141,7 @@ describe("the POST /call/web request", () => {
     ],
   ])("sends %s", async (_, assistant, options, expected) => {
     const { fetch, sent } = scripted(() => refusal(403, "ORIGIN_NOT_ALLOWED"));
-    const client = new Portcullis({ publicKey: "pcpk_abc", baseUrl: `${baseUrl}/` }, { fetch });
+    const client = new Portcullis({ publicKey: "pcpk_abc", baseUrl: `${baseUrl}/` }, { fetch, WebSocket });
     await startError(client, assistant, options);
     expect(sent[0]).toMatchObject({
       url: `${baseUrl}/call/web`,
@@ -138,7 +155,7 @@ describe("the POST /call/web request", () => {
 describe("refusals", () => {
   it("carry the catalog code, status, requestId, docs and field", async () => {
     const { fetch } = scripted(() => refusal(403, "ORIGIN_NOT_ALLOWED"));
-    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch }));
+    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket }));
     expect(error).toMatchObject({
       code: "ORIGIN_NOT_ALLOWED",
       status: 403,
@@ -150,13 +167,13 @@ describe("refusals", () => {
 
   it("carry Retry-After on a 429", async () => {
     const { fetch } = scripted(() => refusal(429, "RATE_LIMITED", { "retry-after": "7" }));
-    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch }));
+    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket }));
     expect(error).toMatchObject({ code: "RATE_LIMITED", status: 429, retryAfterSeconds: 7 });
   });
 
   it("turn an answer without an error body into UNEXPECTED_RESPONSE", async () => {
     const { fetch } = scripted(() => new Response("<html>Bad gateway</html>", { status: 502 }));
-    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch }));
+    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket }));
     expect(error).toMatchObject({ code: "UNEXPECTED_RESPONSE", status: 502 });
   });
 
@@ -164,7 +181,7 @@ describe("refusals", () => {
     const fetch: typeof globalThis.fetch = async () => {
       throw new TypeError("Failed to fetch");
     };
-    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch }));
+    const error = await startError(new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket }));
     expect(error.code).toBe("NETWORK_ERROR");
     expect(error.cause).toBeInstanceOf(TypeError);
   });
@@ -177,7 +194,7 @@ describe("getToken", () => {
       () => refusal(403, "ASSISTANT_NOT_ALLOWED"),
     );
     const tokens = ["old.token.a", "new.token.b"];
-    const client = new Portcullis({ getToken: async () => tokens.shift() as string, baseUrl }, { fetch });
+    const client = new Portcullis({ getToken: async () => tokens.shift() as string, baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("ASSISTANT_NOT_ALLOWED");
     expect(sent.map((s) => s.headers.authorization)).toEqual(["Bearer old.token.a", "Bearer new.token.b"]);
   });
@@ -187,14 +204,14 @@ describe("getToken", () => {
       () => refusal(401, "TOKEN_EXPIRED"),
       () => refusal(401, "TOKEN_EXPIRED"),
     );
-    const client = new Portcullis({ getToken: () => "a.b.c", baseUrl }, { fetch });
+    const client = new Portcullis({ getToken: () => "a.b.c", baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("TOKEN_EXPIRED");
     expect(sent).toHaveLength(2);
   });
 
   it("is not involved for a fixed token: TOKEN_EXPIRED is the caller's", async () => {
     const { fetch, sent } = scripted(() => refusal(401, "TOKEN_EXPIRED"));
-    const client = new Portcullis({ token: "a.b.c", baseUrl }, { fetch });
+    const client = new Portcullis({ token: "a.b.c", baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("TOKEN_EXPIRED");
     expect(sent).toHaveLength(1);
   });
@@ -205,7 +222,7 @@ describe("getToken", () => {
     ["returns a non-string", () => 42 as unknown as string],
   ])("failing (it %s) is TOKEN_UNAVAILABLE", async (_, getToken) => {
     const { fetch, sent } = scripted();
-    const client = new Portcullis({ getToken, baseUrl }, { fetch });
+    const client = new Portcullis({ getToken, baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("TOKEN_UNAVAILABLE");
     expect(sent).toEqual([]);
   });
@@ -236,7 +253,7 @@ describe("proof-of-work challenges", () => {
       () => Response.json(puzzle(7)),
       () => refusal(403, "ORIGIN_NOT_ALLOWED"),
     );
-    const client = new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch });
+    const client = new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("ORIGIN_NOT_ALLOWED");
     expect(sent.map((s) => `${s.method} ${new URL(s.url).pathname}`)).toEqual([
       "POST /call/web",
@@ -261,7 +278,7 @@ describe("proof-of-work challenges", () => {
       () => Response.json(puzzle(3)),
       () => refusal(403, "CHALLENGE_INVALID"),
     );
-    const client = new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch });
+    const client = new Portcullis({ publicKey: "pcpk_a", baseUrl }, { fetch, WebSocket });
     expect((await startError(client)).code).toBe("CHALLENGE_INVALID");
     expect(sent).toHaveLength(3);
   });
