@@ -51,7 +51,20 @@ export function replace(parent: Node, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** A labelled form row: the label, the control, an optional hint and a slot for an error. */
+let nextId = 0;
+
+/** A labelled form row: the label (the control's accessible name), the control and an optional hint. */
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
-  return h("label", { class: "field" }, h("span", { class: "label" }, label), control, hint && h("small", null, hint));
+  const target = control.matches("input, select, textarea")
+    ? control
+    : control.querySelector("input, select, textarea");
+  const id = target?.id || `f${++nextId}`;
+  if (target) target.id = id;
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { class: "label", for: id }, label),
+    control,
+    hint && h("small", { class: "hint" }, hint),
+  );
 }

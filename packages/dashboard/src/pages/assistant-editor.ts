@@ -1,6 +1,6 @@
 import { ApiError, api } from "../api.ts";
 import { type Ctx, readOnly } from "../context.ts";
-import { h, replace } from "../dom.ts";
+import { field, h, replace } from "../dom.ts";
 import type { Assistant } from "../types.ts";
 import { act, notice } from "../ui/notice.ts";
 
@@ -12,16 +12,11 @@ export function assistantEditor(ctx: Ctx, assistant: Assistant | null, onSaved: 
   const msg = notice();
   const errors = new Map<string, HTMLElement>();
   const row = (name: string, label: string, control: HTMLElement, hint?: string) => {
-    const error = h("small", { class: "field-error", role: "alert", "data-field": name });
+    const error = h("small", { class: "field-error", "aria-live": "polite", "data-field": name });
     errors.set(name, error);
-    return h(
-      "label",
-      { class: "field" },
-      h("span", { class: "label" }, label),
-      control,
-      hint && h("small", null, hint),
-      error,
-    );
+    const wrapper = field(label, control, hint);
+    wrapper.appendChild(error);
+    return wrapper;
   };
   const a = assistant ?? ({} as Partial<Assistant>);
   const model = (a.model ?? {}) as NonNullable<Assistant["model"]>;

@@ -17,7 +17,7 @@ export function setupPage(token: string, onSignedIn: (session: Session) => void)
     h("p", null, "Create the owner of this organisation. This link works once."),
     !token && h("p", { class: "notice error", role: "alert" }, "This setup link has no token; use the full link."),
     field("Email", email),
-    field("Password", password, "At least 12 characters."),
+    field("Password", password, "At least 10 characters."),
     field("Repeat password", confirm),
     submit,
     msg.el,
@@ -26,8 +26,11 @@ export function setupPage(token: string, onSignedIn: (session: Session) => void)
     event.preventDefault();
     void act(submit, msg, async () => {
       if (password.value !== confirm.value) throw new Error("The two passwords differ.");
-      await api.post("/session/setup", { token, email: email.value.trim(), password: password.value });
-      const session = await api.post<Session>("/session", { email: email.value.trim(), password: password.value });
+      const session = await api.post<Session>("/session/setup", {
+        token,
+        email: email.value.trim(),
+        password: password.value,
+      });
       setAuth({ kind: "session", csrfToken: session.csrfToken });
       onSignedIn(session);
     });

@@ -15,8 +15,8 @@ export type Series = { name: string; color: string; values: number[] };
  */
 export function timeChart(labels: string[], series: Series[], title: string): SVGElement {
   const width = 640;
-  const height = 200;
-  const pad = { left: 36, right: 8, top: 24, bottom: 28 };
+  const height = 214;
+  const pad = { left: 36, right: 8, top: 40, bottom: 28 };
   const n = Math.max(labels.length, 1);
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
@@ -50,9 +50,9 @@ export function timeChart(labels: string[], series: Series[], title: string): SV
       );
   });
   series.forEach((s, i) => {
-    const x = width - pad.right - 110 * (series.length - i);
-    root.appendChild(svg("rect", { x, y: 6, width: 10, height: 10, fill: s.color }));
-    root.appendChild(svg("text", { x: x + 14, y: 15, class: "axis" }, s.name));
+    const x = pad.left + 110 * i;
+    root.appendChild(svg("rect", { x, y: 20, width: 10, height: 10, fill: s.color }));
+    root.appendChild(svg("text", { x: x + 14, y: 29, class: "axis" }, s.name));
   });
   return root;
 }

@@ -1,0 +1,276 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DASHBOARD_DIR,
+  type DashboardServer,
+  ensureBuilt,
+  findChromium,
+  launchBrowser,
+  startOriginSite,
+  startServer,
+} from "./harness.ts";
+
+const CHROMIUM = findChromium();
+if (!CHROMIUM) console.warn("SKIPPED dashboard browser tests: no Chromium found (install Debian's chromium package).");
+
+const IMAGES = resolve(DASHBOARD_DIR, "../../docs/images");
+const OWNER = { email: "owner@acme.test", password: "correct horse battery" };
+const VIEWER = { email: "viewer@acme.test", password: "viewer password 1" };
+
+describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
+  let server: DashboardServer;
+  let allowedSite: Awaited<ReturnType<typeof startOriginSite>>;
+  let otherSite: Awaited<ReturnType<typeof startOriginSite>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  // Set by the journey; the bad-input tests use what it created.
+  let keyId = "";
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startServer();
+    allowedSite = await startOriginSite("127.0.0.1");
+    otherSite = await startOriginSite("localhost");
+    browser = await launchBrowser(CHROMIUM as string);
+    context = browser.context;
+    mkdirSync(IMAGES, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await allowedSite?.close();
+    await otherSite?.close();
+    await server?.close();
+  });
+
+  const dashboard = (path = "") => `${server.url}/dashboard/#/${path}`;
+
+  async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+    await context.clearCookies();
+    await page.goto(dashboard("sign-in"));
+    await page.getByLabel("Email").fill(who.email);
+    await page.getByLabel("Password").fill(who.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Keys", exact: true }).waitFor();
+  }
+
+  /** POST /call/web from a page served on `origin`, as that website's script would. */
+  async function callFrom(origin: string, publicKey: string, assistantId: string) {
+    const page = await context.newPage();
+    try {
+      await page.goto(origin);
+      return await page.evaluate(
+        async ({ api, key, assistantId }) => {
+          const res = await fetch(`${api}/call/web`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            body: JSON.stringify({ assistantId }),
+          });
+          return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
+        },
+        { api: server.url, key: publicKey, assistantId },
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  it("sets up the owner, restricts a public key, simulates and makes real calls, and shows them", async () => {
+    const page = await context.newPage();
+
+    // The one-time setup link creates the owner and signs them in; the first visit teaches.
+    await page.goto(server.setupLink);
+    await page.getByLabel("Email").fill(OWNER.email);
+    await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
+    await page.getByLabel("Repeat password").fill(OWNER.password);
+    await page.getByRole("button", { name: "Create owner" }).click();
+    await page.getByRole("heading", { name: "Browser keys you can publish" }).waitFor();
+    await expect(page.locator("pre.snippet").textContent()).resolves.toContain("new Portcullis({ publicKey");
+
+    // Sign out and back in with the password.
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await signIn(page, OWNER);
+
+    // An assistant.
+    await page.goto(dashboard("assistants/new"));
+    await page.getByLabel("Name").fill("Support bot");
+    await page.getByLabel("First message").fill("Hello! How can I help?");
+    await page.getByLabel("Model provider").fill("script");
+    await page.getByRole("button", { name: "Create assistant" }).click();
+    await page.waitForURL(/#\/assistants\/asst_/);
+    const assistantId = decodeURIComponent(page.url().split("/").pop() ?? "");
+    expect(assistantId).toMatch(/^asst_/);
+
+    // A public key, restricted to one origin and that assistant.
+    await page.goto(dashboard("keys"));
+    await page.getByLabel("Name").fill("Landing page");
+    await page.getByLabel("Kind").selectOption("public");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByText("Public key Landing page created").waitFor();
+    await expect(page.locator(".warn-badge").count()).resolves.toBe(1);
+    await page.getByRole("link", { name: "Landing page" }).click();
+    await page.waitForURL(/#\/keys\/key_/);
+    keyId = decodeURIComponent(page.url().split("/").at(-1) ?? "");
+    await page.getByText("No origin rule: any website can use this key").waitFor();
+
+    const origin = page.locator("input[name=origin]").first();
+    await origin.fill(`HTTP://127.0.0.1:${new URL(allowedSite.origin).port}/`);
+    await expect(page.locator("[data-role=origin-status]").first().textContent()).resolves.toBe(
+      `✓ ${allowedSite.origin}`,
+    );
+    await page.getByPlaceholder("Search assistants").fill("support");
+    await page.locator(`input[name=assistant][value="${assistantId}"]`).check();
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await page.getByText("Restrictions saved").waitFor();
+    await expect(page.locator(".banner.warn").count()).resolves.toBe(0);
+    await page.screenshot({ path: resolve(IMAGES, "restrictions.png"), fullPage: true });
+
+    // The simulator: allowed from the origin, refused from another, with the deciding rule.
+    await page.goto(dashboard(`keys/${keyId}/try`));
+    const form = page.getByRole("form", { name: "Try a request" });
+    await form.getByLabel("Origin header").fill(allowedSite.origin);
+    await form.getByLabel("Saved assistant").selectOption(assistantId);
+    await form.getByRole("button", { name: "Try it" }).click();
+    await expect(form.locator(".decision").getAttribute("data-decision")).resolves.toBe("allow");
+    await form.getByLabel("Origin header").fill(otherSite.origin);
+    await form.getByRole("button", { name: "Try it" }).click();
+    await form.locator(".decision.deny").waitFor();
+    await expect(form.locator(".decision").textContent()).resolves.toMatch(/ORIGIN_NOT_ALLOWED.*origin rule/);
+    await page.screenshot({ path: resolve(IMAGES, "try-request.png"), fullPage: true });
+
+    // Real calls from a page on the allowed origin and from one on another origin.
+    const key = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { value: string };
+    const allowed = await callFrom(allowedSite.origin, key.value, assistantId);
+    expect(allowed.status).toBe(201);
+    const refused = await callFrom(otherSite.origin, key.value, assistantId);
+    expect(refused).toMatchObject({ status: 403, body: { code: "ORIGIN_NOT_ALLOWED" } });
+
+    // Both in the activity view: the chart totals, the calls list and the audit log.
+    await page.goto(dashboard(`keys/${keyId}/activity`));
+    await expect(page.locator("[data-role=totals]").textContent()).resolves.toContain("Allowed 1 · Refused 1");
+    await page.locator(`tr[data-call-id="${allowed.body.id}"]`).waitFor();
+    await expect(page.locator(`tr[data-call-id="${allowed.body.id}"]`).textContent()).resolves.toContain(
+      allowedSite.origin,
+    );
+    await page.locator("table.audit").getByText("ORIGIN_NOT_ALLOWED").first().waitFor();
+    await expect(page.locator("table.audit").textContent()).resolves.toContain(otherSite.origin);
+    await expect(page.locator("svg.chart").count()).resolves.toBe(3);
+    await page.screenshot({ path: resolve(IMAGES, "activity.png"), fullPage: true });
+
+    // A private key is shown once, with a warning.
+    await page.goto(dashboard("keys"));
+    await page.getByLabel("Name").fill("Backend");
+    await page.getByLabel("Kind").selectOption("private");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByText("This private key is shown once").waitFor();
+    await expect(page.locator("pre.secret-value").textContent()).resolves.toMatch(/^pcsk_/);
+    await page.screenshot({ path: resolve(IMAGES, "keys.png"), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it("says the password is wrong and stays signed out", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(dashboard("sign-in"));
+    await page.getByLabel("Email").fill(OWNER.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("INVALID_CREDENTIALS");
+    await expect(page.getByRole("heading", { name: "Keys", exact: true }).count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it("explains an invalid origin rule as it is typed and saves nothing", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.getByRole("button", { name: "Add origin" }).click();
+    const input = page.locator("input[name=origin]").last();
+    await input.fill("https://*.vercel.app");
+    await expect(page.locator("[data-role=origin-status]").last().textContent()).resolves.toContain(
+      "vercel.app is a public suffix",
+    );
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Fix the origin rules before saving");
+    const stored = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { restrictions: { allowedOrigins: string[] } };
+    expect(stored.restrictions.allowedOrigins).toEqual([allowedSite.origin]);
+    await page.close();
+  });
+
+  it("shows a clear message on a network error and changes nothing", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.locator("input[name=maxConcurrentCalls]").waitFor();
+    await page.locator("input[name=maxConcurrentCalls]").fill("5");
+    await page.route(`**/token/${keyId}`, (route) =>
+      route.request().method() === "PATCH" ? route.abort("connectionrefused") : route.continue(),
+    );
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Could not reach the Portcullis server");
+    const stored = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { restrictions: { maxConcurrentCalls?: number } };
+    expect(stored.restrictions.maxConcurrentCalls).toBeUndefined();
+    await page.close();
+  });
+
+  it("lets an owner add a viewer, whose edits are refused with a clear message", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard("org"));
+    await page.getByLabel("Email").fill(VIEWER.email);
+    await page.getByLabel("Initial password").fill(VIEWER.password);
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await page.getByRole("cell", { name: VIEWER.email }).waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+
+    await signIn(page, VIEWER);
+    await page.getByText("You are a viewer").waitFor();
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.locator("input[name=maxConcurrentCalls]").fill("7");
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("ROLE_FORBIDDEN");
+    const stored = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { restrictions: { maxConcurrentCalls?: number } };
+    expect(stored.restrictions.maxConcurrentCalls).toBeUndefined();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.close();
+  });
+
+  it("shows an assistant's validation error beside its field and creates nothing", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard("assistants/new"));
+    await page.getByLabel("Name").fill("Broken");
+    await page.getByLabel("Model provider").fill("no-such-provider");
+    await page.getByRole("button", { name: "Create assistant" }).click();
+    await expect(page.locator('[data-field="model.provider"]').textContent()).resolves.toContain("must be one of");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("VALIDATION_FAILED");
+    const list = (await (
+      await fetch(`${server.url}/assistant`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { name?: string }[];
+    expect(list.map((a) => a.name)).not.toContain("Broken");
+    await page.close();
+  });
+
+  it("refuses a setup link the second time", async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(server.setupLink);
+    await page.getByLabel("Email").fill("someone@acme.test");
+    await page.getByLabel("Password", { exact: true }).fill("another password 1");
+    await page.getByLabel("Repeat password").fill("another password 1");
+    await page.getByRole("button", { name: "Create owner" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("SETUP_TOKEN_INVALID");
+    await page.close();
+  });
+});
