@@ -39,7 +39,12 @@ export class Call {
   readonly #ended: Promise<void>;
   #resolveEnded!: () => void;
 
-  /** @internal Use `Portcullis.start()`. */
+  /**
+   * Wraps a call's WebSocket; apps get calls from `Portcullis.start()` rather than constructing them.
+   *
+   * @example
+   * const call = await client.start("asst_…"); // not: new Call(id, socket)
+   */
   constructor(id: string, socket: SocketLike) {
     this.id = id;
     this.#socket = socket;
@@ -54,17 +59,32 @@ export class Call {
     });
   }
 
-  /** `queued`, `in-progress` or `ended`. */
+  /**
+   * `queued`, `in-progress` or `ended`.
+   *
+   * @example
+   * if (call.status !== "ended") await call.end();
+   */
   get status(): CallStatus {
     return this.#status;
   }
 
-  /** Why the call ended (e.g. `customer-ended-call`, `max-duration`), once it has. */
+  /**
+   * Why the call ended (e.g. `customer-ended-call`, `max-duration`), once it has.
+   *
+   * @example
+   * call.on("end", () => console.log(call.endedReason));
+   */
   get endedReason(): string | undefined {
     return this.#endedReason;
   }
 
-  /** The conversation so far, as of the server's last `conversation-update`. */
+  /**
+   * The conversation so far, as of the server's last `conversation-update`.
+   *
+   * @example
+   * for (const m of call.messages) console.log(`${m.role}: ${m.content}`);
+   */
   get messages(): readonly ConversationMessage[] {
     return this.#messages;
   }
