@@ -129,6 +129,8 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
 
     // The simulator: allowed from the origin, refused from another, with the deciding rule.
     await page.goto(dashboard(`keys/${keyId}/try`));
+    // The restrictions tab has a simulator too; wait until the try tab alone is shown.
+    await page.getByRole("form", { name: "Restrictions" }).waitFor({ state: "detached" });
     const form = page.getByRole("form", { name: "Try a request" });
     await form.getByLabel("Origin header").fill(allowedSite.origin);
     await form.getByLabel("Saved assistant").selectOption(assistantId);
@@ -259,6 +261,95 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
       await fetch(`${server.url}/assistant`, { headers: { authorization: `Bearer ${server.privateKey}` } })
     ).json()) as { name?: string }[];
     expect(list.map((a) => a.name)).not.toContain("Broken");
+    await page.close();
+  });
+
+  it("sends the user back to sign-in with a clear message when the session has ended", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.locator("input[name=maxConcurrentCalls]").fill("9");
+    await context.clearCookies();
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await expect(page.getByRole("alert").first().textContent()).resolves.toContain("Your session ended");
+    await page.close();
+  });
+
+  it("shows the CSRF refusal when the header is missing, and changes nothing", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.locator("input[name=maxConcurrentCalls]").fill("11");
+    await page.route(`**/token/${keyId}`, (route) => {
+      const { "x-csrf-token": _dropped, ...headers } = route.request().headers();
+      return route.continue({ headers });
+    });
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("CSRF_TOKEN_INVALID");
+    const stored = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { restrictions: { maxConcurrentCalls?: number } };
+    expect(stored.restrictions.maxConcurrentCalls).toBeUndefined();
+    await page.close();
+  });
+
+  it("edits every limit of a key and every org setting", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard(`keys/${keyId}`));
+    await page.getByRole("button", { name: "Add rate limit" }).click();
+    await page.locator("input[name='rate.requests']").fill("3");
+    await page.locator("input[name='rate.windowSeconds']").fill("60");
+    await page.locator("select[name='rate.per']").selectOption("ip");
+    await page.locator("input[name=maxConcurrentCalls]").fill("4");
+    await page.locator("input[name=maxConcurrentCallsPerUser]").fill("1");
+    await page.locator("input[name='spendLimit.minutes']").fill("120");
+    await page.locator("select[name='spendLimit.period']").selectOption("month");
+    await page.locator("input[name='userSpendLimit.minutes']").fill("10");
+    await page.locator("input[name=maxCallDurationSeconds]").fill("300");
+    await page.locator("input[name=expiresAt]").fill("2031-01-31T00:00:00Z");
+    await page.locator("input[name=requireChallenge]").check();
+    await page.locator("input[name=override][value=firstMessage]").check();
+    await page.locator("input[name=mode][value=report-only]").check();
+    await page.getByRole("button", { name: "Save restrictions" }).click();
+    await page.getByText("Restrictions saved").waitFor();
+    const stored = (await (
+      await fetch(`${server.url}/token/${keyId}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as { restrictions: Record<string, unknown> };
+    expect(stored.restrictions).toMatchObject({
+      allowedOrigins: [allowedSite.origin],
+      rateLimits: [{ requests: 3, windowSeconds: 60, per: "ip" }],
+      maxConcurrentCalls: 4,
+      maxConcurrentCallsPerUser: 1,
+      spendLimit: { minutes: 120, period: "month" },
+      userSpendLimit: { minutes: 10, period: "day" },
+      maxCallDurationSeconds: 300,
+      expiresAt: "2031-01-31T00:00:00.000Z",
+      requireChallenge: true,
+      allowedOverrides: ["firstMessage", "variableValues"],
+      mode: "report-only",
+    });
+
+    await page.goto(dashboard("org"));
+    await page.getByLabel("Longest client token (seconds)").fill("600");
+    await page.getByLabel("Concurrent calls (whole org)").fill("50");
+    await page.locator("input[name='spendLimit.minutes']").fill("1000");
+    await page.getByLabel("Alert webhook URL").fill("https://hooks.acme.test/portcullis");
+    await page.getByLabel("Refusal alert threshold").fill("100");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Settings saved").waitFor();
+    await page.getByText("Webhook signing secret").waitFor();
+    const org = (await (
+      await fetch(`${server.url}/org`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+    ).json()) as Record<string, unknown>;
+    expect(org).toMatchObject({
+      maxTokenTtlSeconds: 600,
+      maxConcurrentCalls: 50,
+      spendLimit: { minutes: 1000, period: "day" },
+      webhookUrl: "https://hooks.acme.test/portcullis",
+      refusalAlertThreshold: 100,
+    });
     await page.close();
   });
 

@@ -47,10 +47,14 @@ export function originList(initial: readonly string[]): OriginList {
     return input;
   };
 
-  for (const rule of initial) add(rule);
+  const show = (rules: readonly string[]) => {
+    for (const row of rowsState.splice(0)) row.input.closest("li")?.remove();
+    for (const rule of rules) add(rule);
+    if (rules.length === 0) add("");
+  };
+  show(initial);
   const addButton = h("button", { type: "button" }, "Add origin");
   addButton.addEventListener("click", () => add("").focus());
-  if (initial.length === 0) add("");
 
   return {
     el: h("div", null, rows, addButton),
@@ -66,6 +70,7 @@ export function originList(initial: readonly string[]): OriginList {
       }
       return { rules, problems };
     },
+    show,
     errorAt(i, message) {
       const filled = rowsState.filter((r) => r.input.value.trim());
       const row = filled[i];

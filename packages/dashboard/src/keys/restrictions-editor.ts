@@ -122,6 +122,7 @@ export function restrictionsEditor(ctx: Ctx, key: Key, assistants: Assistant[], 
           restrictions,
         });
         showGaps(saved.restrictions);
+        origins.show(saved.restrictions.allowedOrigins ?? []);
         msg.ok("Restrictions saved. They apply to new requests at once.");
         onSaved(saved);
       } catch (e) {

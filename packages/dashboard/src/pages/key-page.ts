@@ -8,6 +8,7 @@ import { href } from "../router.ts";
 import type { Assistant, Key } from "../types.ts";
 import { copyButton } from "../ui/copy-button.ts";
 import { notice } from "../ui/notice.ts";
+import { sdkSnippet } from "./welcome.ts";
 
 const TABS: [string, string][] = [
   ["restrictions", "Restrictions"],
@@ -33,6 +34,16 @@ export function keyPage(ctx: Ctx, id: string, tab: string): HTMLElement {
         h("code", null, key.displayPrefix),
         key.value && key.tag === "public" && copyButton(key.value, "Copy public key"),
       );
+      const snippet =
+        key.tag === "public" && key.value
+          ? h(
+              "details",
+              { class: "card" },
+              h("summary", null, "Use this key from your page"),
+              h("pre", { class: "snippet" }, sdkSnippet(key.value, key.restrictions.allowedAssistantIds?.[0] ?? null)),
+              copyButton(sdkSnippet(key.value, key.restrictions.allowedAssistantIds?.[0] ?? null), "Copy snippet"),
+            )
+          : null;
       let content: HTMLElement;
       if (tab === "activity") content = activityView(key);
       else if (tab === "try") content = tryRequest(key, assistants);
@@ -45,7 +56,7 @@ export function keyPage(ctx: Ctx, id: string, tab: string): HTMLElement {
           restrictionsEditor(ctx, key, assistants, () => undefined),
           tryRequest(key, assistants),
         );
-      replace(body, header, content);
+      replace(body, header, snippet, content);
     } catch (e) {
       msg.error(e);
       replace(body);
