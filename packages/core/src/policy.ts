@@ -57,8 +57,15 @@ export function compilePolicy(restrictions: Restrictions): CompiledPolicy {
  * evaluate(policy, { origin: "https://evil.example", assistantId: "asst_1", transient: false, overrideFields: [] });
  * // { allow: false, code: "ORIGIN_NOT_ALLOWED", rule: "origin", trace: [...] }
  */
-export function evaluate(policy: CompiledPolicy, request: CallRequest): Decision {
-  const decision = enforce(policy, request);
+export function evaluate(
+  policy: CompiledPolicy,
+  request: CallRequest,
+  options: {
+    /** Build the human-readable trace (default true); the request path turns it off. */
+    explain?: boolean;
+  } = {},
+): Decision {
+  const decision = enforce(policy, request, options.explain ?? true);
   // Report-only: the rules are evaluated and the refusal is reported, but the request goes on.
   // A disabled key is off, not under trial, so it still refuses.
   if (decision.allow || policy.restrictions.mode !== "report-only" || decision.code === "KEY_DISABLED") return decision;
@@ -66,45 +73,52 @@ export function evaluate(policy: CompiledPolicy, request: CallRequest): Decision
   return { allow: true, trace, wouldDeny: field === undefined ? { code, rule } : { code, rule, field } };
 }
 
-function enforce(policy: CompiledPolicy, request: CallRequest): Decision {
+function enforce(policy: CompiledPolicy, request: CallRequest, explain: boolean): Decision {
   const { restrictions } = policy;
   const trace: TraceStep[] = [];
-  const refuse = (code: ErrorCode, rule: RuleName, detail: string, field?: string): Decision => {
-    trace.push({ rule, outcome: "fail", detail });
+  // The trace is for people (the simulator, `portcullis check`): a real request, refused ones
+  // included, skips building its strings.
+  const note = (rule: RuleName, outcome: TraceStep["outcome"], detail: () => string) => {
+    if (explain) trace.push({ rule, outcome, detail: detail() });
+  };
+  const refuse = (code: ErrorCode, rule: RuleName, detail: () => string, field?: string): Decision => {
+    note(rule, "fail", detail);
     return field === undefined ? { allow: false, code, rule, trace } : { allow: false, code, rule, field, trace };
   };
 
-  if (!restrictions.enabled) return refuse("KEY_DISABLED", "enabled", "The key is disabled.");
-  trace.push({ rule: "enabled", outcome: "pass", detail: "The key is enabled." });
+  if (!restrictions.enabled) return refuse("KEY_DISABLED", "enabled", () => "The key is disabled.");
+  note("enabled", "pass", () => "The key is enabled.");
 
   if (!restrictions.allowedOrigins) {
-    trace.push({ rule: "origin", outcome: "not-set", detail: "No origin rule: any origin may use this key." });
+    note("origin", "not-set", () => "No origin rule: any origin may use this key.");
   } else if (!policy.allowOrigin(request.origin)) {
-    return refuse(
-      "ORIGIN_NOT_ALLOWED",
-      "origin",
+    return refuse("ORIGIN_NOT_ALLOWED", "origin", () =>
       request.origin === undefined
         ? "The request has no usable Origin header (missing, null, repeated or malformed)."
-        : `${request.origin} matches none of: ${restrictions.allowedOrigins.join(", ")}.`,
+        : `${request.origin} matches none of: ${restrictions.allowedOrigins?.join(", ")}.`,
     );
   } else {
-    trace.push({ rule: "origin", outcome: "pass", detail: `${request.origin} matches an allowed origin rule.` });
+    note("origin", "pass", () => `${request.origin} matches an allowed origin rule.`);
   }
 
   if (request.assistantId !== undefined) {
     if (!policy.assistantIds) {
-      trace.push({ rule: "assistant", outcome: "not-set", detail: "No assistant rule: any assistant of the org." });
+      note("assistant", "not-set", () => "No assistant rule: any assistant of the org.");
     } else if (!policy.assistantIds.has(request.assistantId)) {
-      return refuse("ASSISTANT_NOT_ALLOWED", "assistant", `${request.assistantId} is not in allowedAssistantIds.`);
+      return refuse(
+        "ASSISTANT_NOT_ALLOWED",
+        "assistant",
+        () => `${request.assistantId} is not in allowedAssistantIds.`,
+      );
     } else {
-      trace.push({ rule: "assistant", outcome: "pass", detail: `${request.assistantId} is in allowedAssistantIds.` });
+      note("assistant", "pass", () => `${request.assistantId} is in allowedAssistantIds.`);
     }
   }
 
   if (request.transient) {
     if (!restrictions.allowTransientAssistant)
-      return refuse("TRANSIENT_ASSISTANT_NOT_ALLOWED", "transient", "allowTransientAssistant is false.");
-    trace.push({ rule: "transient", outcome: "pass", detail: "allowTransientAssistant is true." });
+      return refuse("TRANSIENT_ASSISTANT_NOT_ALLOWED", "transient", () => "allowTransientAssistant is false.");
+    note("transient", "pass", () => "allowTransientAssistant is true.");
   }
 
   for (const field of request.overrideFields) {
@@ -112,16 +126,12 @@ function enforce(policy: CompiledPolicy, request: CallRequest): Decision {
       return refuse(
         "OVERRIDE_NOT_ALLOWED",
         "overrides",
-        `assistantOverrides.${field} is not in allowedOverrides.`,
+        () => `assistantOverrides.${field} is not in allowedOverrides.`,
         field,
       );
   }
   if (request.overrideFields.length > 0)
-    trace.push({
-      rule: "overrides",
-      outcome: "pass",
-      detail: `Allowed overrides: ${request.overrideFields.join(", ")}.`,
-    });
+    note("overrides", "pass", () => `Allowed overrides: ${request.overrideFields.join(", ")}.`);
 
   return { allow: true, trace };
 }

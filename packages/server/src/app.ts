@@ -16,6 +16,7 @@ import { Sessions } from "./auth/session/sessions.ts";
 import { CallRuntime } from "./calls/call-runtime.ts";
 import type { Scheduler } from "./calls/call-session.ts";
 import type { Config } from "./config/config.ts";
+import { AssistantCache } from "./domain/assistant-cache.ts";
 import { createChallenges } from "./domain/challenges.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { OrgSettingsCache } from "./domain/org-cache.ts";
@@ -201,6 +202,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     rates: new RateLimits(options.sqlite),
     decisions,
     orgs,
+    assistants: new AssistantCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000),
     webhooks,
     webhookSecret: (orgId) => webhookSecret(webhookKey, orgId),
     challenges: createChallenges(options.challengeKey ?? randomBytes(32).toString("hex"), clock),

@@ -1,5 +1,7 @@
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/config.ts";
+import { systemClock } from "./domain/clock.ts";
+import { createSetupLink } from "./domain/members.ts";
 import { rebuildConcurrency } from "./limits/call-admission.ts";
 import { openDataDir } from "./open-data-dir.ts";
 
@@ -37,6 +39,13 @@ async function main(): Promise<void> {
         "",
       ].join("\n"),
     );
+  }
+  // Until an org has its owner, each start prints a fresh one-time link to create it.
+  for (const org of await store.listOrgs()) {
+    if ((await store.countMembers(org.id)) > 0) continue;
+    const link = await createSetupLink(store, org.id, config.publicUrl, systemClock);
+    console.log(`Org ${org.name} (${org.id}) has no dashboard owner yet.`);
+    console.log(`Open ${link} to create the owner (the link works once, for 24 hours).`);
   }
 
   let closing = false;

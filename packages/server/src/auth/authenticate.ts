@@ -3,14 +3,14 @@ import type { Clock } from "../domain/clock.ts";
 import type { Store } from "../storage/store.ts";
 import { readCredential } from "./credential.ts";
 import type { TokenPrincipal, TokenVerifier } from "./jwt/token-verifier.ts";
-import type { KeyCache, ResolvedKey } from "./key-cache.ts";
+import type { KeyCache, KeyPrincipal } from "./key-cache.ts";
 import type { SessionPrincipal } from "./session/sessions.ts";
 
 /**
  * Who is calling: the org, the key (or signing key), what it may do, and how it was presented —
  * or, on private routes, a dashboard member signed in with a session cookie.
  */
-export type Principal = (ResolvedKey & { via: "key" }) | TokenPrincipal | SessionPrincipal;
+export type Principal = KeyPrincipal | TokenPrincipal | SessionPrincipal;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: ErrorCode; message?: string };
 
@@ -46,7 +46,7 @@ export function createAuthenticator(deps: {
     if (key.validUntilMs !== undefined && deps.clock.now() >= key.validUntilMs)
       return { ok: false, code: "KEY_ROTATED" };
     deps.recordUsage(key.id);
-    return { ok: true, principal: { ...key, via: "key" } };
+    return { ok: true, principal: key };
   };
 }
 

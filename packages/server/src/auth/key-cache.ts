@@ -13,7 +13,10 @@ export type ResolvedKey = {
   validUntilMs?: number;
 };
 
-type Entry = { key: ResolvedKey | undefined; expiresAt: number };
+/** A key as a request's principal: built once per cache fill, not per request. */
+export type KeyPrincipal = ResolvedKey & { via: "key" };
+
+type Entry = { key: KeyPrincipal; expiresAt: number };
 
 /**
  * An in-process LRU of keys by the SHA-256 of their value, with a separate, equally bounded
@@ -32,7 +35,7 @@ export class KeyCache {
   ) {}
 
   /** The cached key (`undefined` value = known unknown), or `"miss"` when it must be looked up. */
-  get(hash: string): ResolvedKey | undefined | "miss" {
+  get(hash: string): KeyPrincipal | undefined | "miss" {
     const now = this.clock.now();
     const entry = this.known.get(hash);
     if (entry) {
@@ -53,14 +56,15 @@ export class KeyCache {
     return "miss";
   }
 
-  put(hash: string, record: KeyRecord | undefined): ResolvedKey | undefined {
+  put(hash: string, record: KeyRecord | undefined): KeyPrincipal | undefined {
     const expiresAt = this.clock.now() + this.ttlMs;
     if (!record) {
       this.unknown.set(hash, expiresAt);
       if (this.unknown.size > this.size) this.unknown.delete(this.unknown.keys().next().value as string);
       return undefined;
     }
-    const key: ResolvedKey = {
+    const key: KeyPrincipal = {
+      via: "key",
       id: record.id,
       orgId: record.orgId,
       tag: record.tag,

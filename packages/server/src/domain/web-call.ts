@@ -1,6 +1,8 @@
 import { type CallRequest, type CompiledPolicy, type Decision, evaluate } from "@portcullis/core";
 import type { AssistantRecord } from "../storage/records.ts";
-import type { Store } from "../storage/store.ts";
+
+/** Where the decision finds an org's assistant: the store, or a cache in front of it. */
+export type AssistantLookup = { get(orgId: string, id: string): Promise<AssistantRecord | undefined> };
 
 /** The body of `POST /call/web` (already shape-checked by its schema). */
 export type WebCallBody = {
@@ -27,14 +29,15 @@ export function describeWebCall(body: WebCallBody, origin: string | undefined): 
  * what the simulator says is what a real request gets.
  */
 export async function decideWebCall(
-  store: Store,
+  assistants: AssistantLookup,
   orgId: string,
   policy: CompiledPolicy,
   request: CallRequest,
+  options: { explain?: boolean } = {},
 ): Promise<{ decision: Decision; assistant?: AssistantRecord }> {
-  const decision = evaluate(policy, request);
+  const decision = evaluate(policy, request, options);
   if (!decision.allow || request.assistantId === undefined) return { decision };
-  const assistant = await store.getAssistant(orgId, request.assistantId);
+  const assistant = await assistants.get(orgId, request.assistantId);
   if (assistant) return { decision, assistant };
   // Another org's assistant answers exactly like a missing one, so IDs cannot be probed.
   return {

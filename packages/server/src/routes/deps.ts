@@ -5,6 +5,7 @@ import type { TokenVerifier } from "../auth/jwt/token-verifier.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { CallRuntime } from "../calls/call-runtime.ts";
 import type { Config } from "../config/config.ts";
+import type { AssistantCache } from "../domain/assistant-cache.ts";
 import type { Challenges } from "../domain/challenges.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { OrgSettingsCache } from "../domain/org-cache.ts";
@@ -26,6 +27,7 @@ export type RouteDeps = {
   rates: RateLimits;
   decisions: DecisionRecorder;
   orgs: OrgSettingsCache;
+  assistants: AssistantCache;
   challenges: Challenges;
   webhooks: Webhooks;
   /** The secret an org's webhooks are signed with. */

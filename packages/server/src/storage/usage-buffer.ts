@@ -6,7 +6,7 @@ import type { Store } from "./store.ts";
  * busy key costs one write per interval, not one per request.
  */
 export class UsageBuffer {
-  private pending = new Map<string, string>();
+  private pending = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -19,12 +19,12 @@ export class UsageBuffer {
   }
 
   record(keyId: string): void {
-    this.pending.set(keyId, new Date(this.clock.now()).toISOString());
+    this.pending.set(keyId, this.clock.now());
   }
 
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = new Map([...this.pending].map(([id, at]) => [id, new Date(at).toISOString()]));
     this.pending = new Map();
     await this.store.touchKeys(batch);
   }

@@ -25,7 +25,7 @@ const common = { tags: ["assistant"], security: bearerSecurity };
 
 /** Saved assistants: private key only, always scoped to the caller's org. */
 export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, clock, auth } = deps;
+  const { store, clock, auth, assistants } = deps;
   app.addHook("onRequest", auth.requirePrivate);
 
   app.post<{ Body: AssistantBody }>(
@@ -137,6 +137,7 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
             details: { fields: Object.keys(request.body) },
           }),
       );
+      assistants.invalidate(orgId, request.params.id);
       return updated ? present(updated) : sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
     },
   );
@@ -162,6 +163,7 @@ export async function assistantRoutes(app: FastifyInstance, deps: RouteDeps): Pr
             assistantId: r.id,
           }),
       );
+      assistants.invalidate(request.principal.orgId, request.params.id);
       return deleted ? present(deleted) : sendError(reply, "NOT_FOUND", { message: "No assistant with this ID." });
     },
   );

@@ -20,7 +20,7 @@ import { callResponse, webCallBody } from "./schemas.ts";
 
 /** `POST /call/web`: the browser route. Public keys and public-tag tokens only. */
 export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { store, clock, auth, config, runtime, rates, decisions, orgs, challenges, webhooks } = deps;
+  const { store, clock, auth, config, runtime, rates, decisions, orgs, challenges, webhooks, assistants } = deps;
   const wsBase = config.publicUrl.replace(/^http/, "ws");
   registerBrowserPreflight(app, "/call/web");
 
@@ -68,10 +68,11 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
       };
 
       const { decision, assistant } = await decideWebCall(
-        store,
+        assistants,
         principal.orgId,
         principal.policy,
         describeWebCall(body, origin),
+        { explain: false },
       );
       if (!decision.allow) {
         if (decision.field === undefined) return refuse(decision.code);

@@ -238,6 +238,8 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   app.post<{ Params: Params; Body: WebCallBody & { origin?: string } }>(
     "/token/:id/check",
     {
+      // Writes nothing, so a signed-in viewer may run it too.
+      config: { readOnly: true },
       schema: {
         ...common,
         summary: "Simulate a web call with this key: the decision and the rule that made it; nothing is written",
@@ -258,7 +260,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
           trace: [{ rule: "tag", outcome: "fail", detail: "A private key cannot start web calls." }],
         };
       const request_ = describeWebCall(request.body, request.body.origin);
-      const { decision } = await decideWebCall(store, orgId, compilePolicy(key.restrictions), request_);
+      const { decision } = await decideWebCall(deps.assistants, orgId, compilePolicy(key.restrictions), request_);
       return decision.allow
         ? { decision: "allow", trace: decision.trace }
         : {

@@ -4,6 +4,7 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../database.ts";
 import { migrateToLatest } from "../migrations/index.ts";
+import { withStatementCache } from "./statement-cache.ts";
 
 /** Where the embedded database lives inside a data directory. */
 export function sqlitePath(dataDir: string): string {
@@ -29,7 +30,7 @@ export async function openSqliteDatabase(
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return { db, sqlite };
 }
