@@ -6,6 +6,8 @@ export type OriginList = {
   el: HTMLElement;
   read(): { rules: string[]; problems: string[] };
   errorAt(i: number, m: string): void;
+  /** Shows the rules as the server stored them (canonical). */
+  show(rules: readonly string[]): void;
 };
 
 export function originList(initial: readonly string[]): OriginList {
