@@ -56,6 +56,44 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.getByRole("heading", { name: "Keys", exact: true }).waitFor();
   }
 
+  /**
+   * From a page on `origin`: joins a started call's WebSocket, says hello, waits for the
+   * assistant's answer and hangs up, as the web SDK would.
+   */
+  async function talkFrom(origin: string, webCallUrl: string): Promise<string[]> {
+    const page = await context.newPage();
+    try {
+      await page.goto(origin);
+      return await page.evaluate(
+        (url) =>
+          new Promise<string[]>((resolve, reject) => {
+            const seen: string[] = [];
+            const socket = new WebSocket(url);
+            const timer = setTimeout(() => reject(new Error(`no end of call; frames: ${seen.join(" | ")}`)), 8000);
+            let said = false;
+            socket.onmessage = (event) => {
+              const frame = JSON.parse(String(event.data)) as Record<string, string>;
+              seen.push(`${frame.type}:${frame.status ?? frame.transcriptType ?? ""}`);
+              if (frame.type === "transcript" && frame.transcriptType === "final" && frame.role === "assistant") {
+                if (!said) {
+                  said = true;
+                  socket.send(JSON.stringify({ type: "add-message", message: { role: "user", content: "hello" } }));
+                } else socket.send(JSON.stringify({ type: "end-call" }));
+              }
+              if (frame.type === "status-update" && frame.status === "ended") {
+                clearTimeout(timer);
+                resolve(seen);
+              }
+            };
+            socket.onerror = () => reject(new Error("the WebSocket failed"));
+          }),
+        webCallUrl,
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
   /** POST /call/web from a page served on `origin`, as that website's script would. */
   async function callFrom(origin: string, publicKey: string, assistantId: string) {
     const page = await context.newPage();
@@ -68,7 +106,10 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
             headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
             body: JSON.stringify({ assistantId }),
           });
-          return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
+          return {
+            status: res.status,
+            body: (await res.json()) as { id?: string; code?: string; webCallUrl?: string },
+          };
         },
         { api: server.url, key: publicKey, assistantId },
       );
@@ -148,6 +189,7 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     ).json()) as { value: string };
     const allowed = await callFrom(allowedSite.origin, key.value, assistantId);
     expect(allowed.status).toBe(201);
+    await talkFrom(allowedSite.origin, allowed.body.webCallUrl as string);
     const refused = await callFrom(otherSite.origin, key.value, assistantId);
     expect(refused).toMatchObject({ status: 403, body: { code: "ORIGIN_NOT_ALLOWED" } });
 
@@ -157,6 +199,13 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.locator(`tr[data-call-id="${allowed.body.id}"]`).waitFor();
     await expect(page.locator(`tr[data-call-id="${allowed.body.id}"]`).textContent()).resolves.toContain(
       allowedSite.origin,
+    );
+    const row = page.locator(`tr[data-call-id="${allowed.body.id}"]`);
+    await expect(row.textContent()).resolves.toContain("customer-ended-call");
+    await row.getByRole("button", { name: "Transcript" }).click();
+    await page.locator(".messages li.user", { hasText: "hello" }).waitFor();
+    await expect(page.locator(".messages li.assistant").first().textContent()).resolves.toContain(
+      "Hello! How can I help?",
     );
     await page.locator("table.audit").getByText("ORIGIN_NOT_ALLOWED").first().waitFor();
     await expect(page.locator("table.audit").textContent()).resolves.toContain(otherSite.origin);
@@ -350,6 +399,42 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
       webhookUrl: "https://hooks.acme.test/portcullis",
       refusalAlertThreshold: 100,
     });
+    await page.close();
+  });
+
+  it("disables, enables, rotates with a grace period and revokes a key", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.getByLabel("Name").fill("Short-lived");
+    await page.getByLabel("Kind").selectOption("public");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const row = page.locator("tr", { hasText: "Short-lived" });
+    await row.waitFor();
+    const id = (await row.getAttribute("data-key-id")) as string;
+    const read = async () =>
+      (await (
+        await fetch(`${server.url}/token/${id}`, { headers: { authorization: `Bearer ${server.privateKey}` } })
+      ).json()) as { statusCode?: number; value: string; restrictions: { enabled: boolean } };
+
+    await row.getByRole("button", { name: "Disable" }).click();
+    await row.getByRole("cell", { name: "disabled" }).waitFor();
+    expect((await read()).restrictions.enabled).toBe(false);
+    await row.getByRole("button", { name: "Enable" }).click();
+    await row.getByRole("cell", { name: "active", exact: true }).waitFor();
+
+    const before = (await read()).value;
+    page.once("dialog", (dialog) => void dialog.accept("60"));
+    await row.getByRole("button", { name: "Rotate" }).click();
+    await page.getByText("Key rotated: Short-lived").waitFor();
+    const after = (await read()).value;
+    expect(after).not.toBe(before);
+    await expect(page.locator("pre.secret-value").textContent()).resolves.toBe(after);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await page.getByText("Short-lived revoked.").waitFor();
+    await expect(page.locator(`tr[data-key-id="${id}"]`).count()).resolves.toBe(0);
+    expect((await read()).statusCode).toBe(404);
     await page.close();
   });
 
