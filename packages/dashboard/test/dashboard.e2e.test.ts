@@ -161,6 +161,8 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await expect(page.locator("[data-role=origin-status]").first().textContent()).resolves.toBe(
       `✓ ${allowedSite.origin}`,
     );
+    await page.getByPlaceholder("Search assistants").fill("no such assistant");
+    await expect(page.locator(`input[name=assistant][value="${assistantId}"]`).isHidden()).resolves.toBe(true);
     await page.getByPlaceholder("Search assistants").fill("support");
     await page.locator(`input[name=assistant][value="${assistantId}"]`).check();
     await page.getByRole("button", { name: "Save restrictions" }).click();
@@ -209,6 +211,7 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     );
     await page.locator("table.audit").getByText("ORIGIN_NOT_ALLOWED").first().waitFor();
     await expect(page.locator("table.audit").textContent()).resolves.toContain(otherSite.origin);
+    await expect(page.getByRole("button", { name: "Older events" }).isHidden()).resolves.toBe(true);
     await expect(page.locator("svg.chart").count()).resolves.toBe(3);
     await page.screenshot({ path: resolve(IMAGES, "activity.png"), fullPage: true });
 
@@ -433,7 +436,7 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     page.once("dialog", (dialog) => void dialog.accept());
     await row.getByRole("button", { name: "Revoke" }).click();
     await page.getByText("Short-lived revoked.").waitFor();
-    await expect(page.locator(`tr[data-key-id="${id}"]`).count()).resolves.toBe(0);
+    await page.locator(`tr[data-key-id="${id}"]`).waitFor({ state: "detached" });
     expect((await read()).statusCode).toBe(404);
     await page.close();
   });
