@@ -25,7 +25,8 @@ export type TokenResult = { ok: true; principal: TokenPrincipal } | { ok: false;
 type Candidate = { id: string; alg: "HS256" | "ES256" | "EdDSA" | "RS256"; check: SignatureCheck };
 type OrgEntry = {
   maxTtlSeconds: number;
-  hsKeys: Map<string, { candidates: Candidate[]; enabled: boolean }>;
+  /** `expiresAtMs`: the private key's own expiresAt; the tokens it signed stop verifying with it. */
+  hsKeys: Map<string, { candidates: Candidate[]; enabled: boolean; expiresAtMs: number | undefined }>;
   signingKeys: Map<string, Candidate>;
   jwksUrls: { id: string; url: string }[];
   expiresAt: number;
@@ -35,6 +36,7 @@ const KNOWN_ALGS = new Set(["HS256", "ES256", "EdDSA", "RS256"]);
 const KID = /^[A-Za-z0-9._:-]{1,128}$/;
 const ORG_ID = /^org_[A-Za-z0-9]{1,64}$/;
 const MAX_ORGS_CACHED = 10_000;
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
  * Verifies client tokens (JWTs) strictly: shape before parsing, the algorithm pinned per key,
@@ -45,6 +47,8 @@ const MAX_ORGS_CACHED = 10_000;
 export class TokenVerifier {
   private readonly orgs = new Map<string, OrgEntry>();
   private readonly readBody = createTokenBodyReader();
+  /** Tokens already verified, by their exact text; a browser reuses its token for several requests. */
+  private readonly verified = new Map<string, { principal: TokenPrincipal; org: OrgEntry; validUntil: number }>();
 
   constructor(
     private readonly deps: {
@@ -63,6 +67,30 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<TokenResult> {
+    const now = this.deps.clock.now();
+    const hit = this.verified.get(token);
+    if (hit) {
+      // A token verified before is trusted again only while nothing it relied on changed: the
+      // org's cached keys are the same (no revoke, rotate or disable since), its key still usable.
+      if (now < hit.validUntil && this.orgs.get(hit.principal.orgId) === hit.org && hit.org.expiresAt > now) {
+        const hs = hit.org.hsKeys.get(hit.principal.id);
+        if (!hs || (hs.enabled && !(hs.expiresAtMs !== undefined && now >= hs.expiresAtMs)))
+          return { ok: true, principal: hit.principal };
+      }
+      this.verified.delete(token);
+    }
+    const result = await this.verifyFresh(token);
+    if (result.ok) {
+      const org = this.orgs.get(result.principal.orgId);
+      if (org) {
+        this.verified.set(token, { principal: result.principal, org, validUntil: result.principal.expiresAtMs });
+        if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      }
+    }
+    return result;
+  }
+
+  private async verifyFresh(token: string): Promise<TokenResult> {
     const read = readJwt(token);
     if (!read.ok) return read;
     const { header, payload } = read;
@@ -117,12 +145,17 @@ export class TokenVerifier {
           code: "TOKEN_KEY_UNKNOWN",
           message: "Tokens signed with a signing key must name it in kid.",
         };
-      candidates = [...org.hsKeys.values()].filter((k) => k.enabled).flatMap((k) => k.candidates);
+      const now = this.deps.clock.now();
+      candidates = [...org.hsKeys.values()]
+        .filter((k) => k.enabled && !(k.expiresAtMs !== undefined && now >= k.expiresAtMs))
+        .flatMap((k) => k.candidates);
     } else {
       if (typeof kid !== "string" || !KID.test(kid)) return { ok: false, code: "TOKEN_KEY_UNKNOWN" };
       const hs = org.hsKeys.get(kid);
       if (hs) {
         if (!hs.enabled) return { ok: false, code: "KEY_DISABLED" };
+        if (hs.expiresAtMs !== undefined && this.deps.clock.now() >= hs.expiresAtMs)
+          return { ok: false, code: "KEY_EXPIRED" };
         candidates = hs.candidates;
       } else {
         const asymmetric = org.signingKeys.get(kid) ?? (await this.findInJwks(org, kid));
@@ -180,7 +213,12 @@ export class TokenVerifier {
           check: signatureCheck(cipher.open(key.previousEncryptedValue, key.id), "HS256"),
         });
       }
-      hsKeys.set(key.id, { candidates, enabled: key.restrictions.enabled });
+      const expiresAt = key.restrictions.expiresAt;
+      hsKeys.set(key.id, {
+        candidates,
+        enabled: key.restrictions.enabled,
+        expiresAtMs: expiresAt === undefined ? undefined : Date.parse(expiresAt),
+      });
     }
     const signingKeys: OrgEntry["signingKeys"] = new Map();
     const jwksUrls: OrgEntry["jwksUrls"] = [];
