@@ -174,6 +174,7 @@ describe("compilePolicy", () => {
       allowedOrigins: ["https://*.example.com"],
       allowTransientAssistant: false,
       allowedOverrides: ["variableValues"],
+      mode: "enforce",
     };
     const policy = compilePolicy(restrictions);
     expect(policy.restrictions).toBe(restrictions);
@@ -184,8 +185,43 @@ describe("compilePolicy", () => {
   });
 
   it("without an origin rule allows any origin, even a missing one", () => {
-    const policy = compilePolicy({ enabled: true, allowTransientAssistant: false, allowedOverrides: [] });
+    const policy = compilePolicy({
+      enabled: true,
+      allowTransientAssistant: false,
+      allowedOverrides: [],
+      mode: "enforce",
+    });
     expect(policy.allowOrigin(undefined)).toBe(true);
     expect(policy.allowOrigin("https://anything.example")).toBe(true);
+  });
+});
+
+describe("evaluate: report-only", () => {
+  it.each<[string, CallRequest, ErrorCode, RuleName, string | undefined]>([
+    ["origin", request({ origin: "https://evil.io" }), "ORIGIN_NOT_ALLOWED", "origin", undefined],
+    ["assistant", request({ assistantId: "asst_other" }), "ASSISTANT_NOT_ALLOWED", "assistant", undefined],
+    [
+      "transient",
+      request({ assistantId: undefined, transient: true }),
+      "TRANSIENT_ASSISTANT_NOT_ALLOWED",
+      "transient",
+      undefined,
+    ],
+    ["overrides", request({ overrideFields: ["model"] }), "OVERRIDE_NOT_ALLOWED", "overrides", "model"],
+  ])("a %s refusal becomes an allow with wouldDeny", (_name, req, code, rule, field) => {
+    const decision = evaluate(policyOf({ ...strict, mode: "report-only" }), req);
+    expect(decision).toMatchObject({ allow: true, wouldDeny: { code, rule } });
+    expect(decision.allow && decision.wouldDeny?.field).toBe(field);
+  });
+
+  it("a disabled key still refuses", () => {
+    expect(evaluate(policyOf({ ...strict, enabled: false, mode: "report-only" }), request())).toMatchObject({
+      allow: false,
+      code: "KEY_DISABLED",
+    });
+  });
+
+  it("a request that passes every rule carries no wouldDeny", () => {
+    expect(evaluate(policyOf({ ...strict, mode: "report-only" }), request())).not.toHaveProperty("wouldDeny");
   });
 });

@@ -8,7 +8,12 @@ import {
   restrictionsSchema,
 } from "../src/index.ts";
 
-const DEFAULTS = { enabled: true, allowTransientAssistant: false, allowedOverrides: ["variableValues"] };
+const DEFAULTS = {
+  enabled: true,
+  allowTransientAssistant: false,
+  allowedOverrides: ["variableValues"],
+  mode: "enforce",
+};
 
 describe("normalizeRestrictions: defaults", () => {
   it.each([
@@ -39,7 +44,7 @@ describe("normalizeRestrictions: defaults", () => {
   it("a private key gets enabled and nothing a browser could use", () => {
     expect(normalizeRestrictions(undefined, "private")).toEqual({
       ok: true,
-      value: { enabled: true, allowTransientAssistant: false, allowedOverrides: [] },
+      value: { enabled: true, allowTransientAssistant: false, allowedOverrides: [], mode: "enforce" },
     });
     expect(normalizeRestrictions({ enabled: false }, "private")).toMatchObject({ ok: true, value: { enabled: false } });
   });
@@ -145,9 +150,75 @@ describe("restrictionsSchema", () => {
     expect(restrictionsSchema.properties.allowedOrigins.items.maxLength).toBe(300);
   });
 
-  it("names the four Vapi fields and the Portcullis addition", () => {
+  it("names the four Vapi fields and the Portcullis additions", () => {
     expect(Object.keys(restrictionsSchema.properties).sort()).toEqual(
-      ["allowTransientAssistant", "allowedAssistantIds", "allowedOrigins", "allowedOverrides", "enabled"].sort(),
+      [
+        "allowTransientAssistant",
+        "allowedAssistantIds",
+        "allowedOrigins",
+        "allowedOverrides",
+        "enabled",
+        "mode",
+        "rateLimits",
+        "maxConcurrentCalls",
+        "maxConcurrentCallsPerUser",
+        "spendLimit",
+        "userSpendLimit",
+        "maxCallDurationSeconds",
+        "expiresAt",
+        "requireChallenge",
+      ].sort(),
     );
+  });
+});
+
+describe("normalizeRestrictions: limits, expiry and mode", () => {
+  it("keeps every limit field on a public key", () => {
+    const limits = {
+      mode: "report-only",
+      rateLimits: [{ requests: 3, windowSeconds: 60, per: "ip" }],
+      maxConcurrentCalls: 5,
+      maxConcurrentCallsPerUser: 1,
+      spendLimit: { minutes: 60, period: "day" },
+      userSpendLimit: { minutes: 10, period: "month" },
+      maxCallDurationSeconds: 120,
+      requireChallenge: true,
+    } as const;
+    expect(normalizeRestrictions(limits, "public")).toEqual({ ok: true, value: { ...DEFAULTS, ...limits } });
+  });
+
+  it("writes expiresAt as a UTC instant, on public and private keys", () => {
+    const expiresAt = "2027-01-31T01:00:00+01:00";
+    expect(normalizeRestrictions({ expiresAt }, "public")).toEqual({
+      ok: true,
+      value: { ...DEFAULTS, expiresAt: "2027-01-31T00:00:00.000Z" },
+    });
+    expect(normalizeRestrictions({ expiresAt }, "private")).toMatchObject({
+      ok: true,
+      value: { expiresAt: "2027-01-31T00:00:00.000Z", mode: "enforce" },
+    });
+  });
+
+  it.each(["2027-01-31", "tomorrow", "2027-13-45T00:00:00Z"])("refuses expiresAt %j", (expiresAt) => {
+    expect(normalizeRestrictions({ expiresAt }, "public")).toEqual({
+      ok: false,
+      problem: { field: "restrictions.expiresAt", code: "VALIDATION_FAILED", message: expect.any(String) },
+    });
+  });
+
+  it.each<[string, RestrictionsInput]>([
+    ["mode", { mode: "report-only" }],
+    ["rateLimits", { rateLimits: [{ requests: 1, windowSeconds: 1, per: "key" }] }],
+    ["maxConcurrentCalls", { maxConcurrentCalls: 1 }],
+    ["maxConcurrentCallsPerUser", { maxConcurrentCallsPerUser: 1 }],
+    ["spendLimit", { spendLimit: { minutes: 1, period: "day" } }],
+    ["userSpendLimit", { userSpendLimit: { minutes: 1, period: "day" } }],
+    ["maxCallDurationSeconds", { maxCallDurationSeconds: 60 }],
+    ["requireChallenge", { requireChallenge: true }],
+  ])("a private key with %s is refused (org-wide limits bound it)", (field, input) => {
+    expect(normalizeRestrictions(input, "private")).toEqual({
+      ok: false,
+      problem: { field: `restrictions.${field}`, code: "VALIDATION_FAILED", message: expect.any(String) },
+    });
   });
 });

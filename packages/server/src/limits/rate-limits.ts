@@ -3,6 +3,8 @@ import type SqliteDatabase from "better-sqlite3";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterMemory, RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
 
+const RATE_LIMIT_TABLE = "rate_limits";
+
 /** Who a request counts against, for each `per` of a rate-limit rule. */
 export type RateSubject = { keyId: string; ip: string; user: string | undefined; origin: string | undefined };
 
@@ -16,7 +18,16 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly sqlite: SqliteDatabase.Database | undefined) {}
+  constructor(private readonly sqlite: SqliteDatabase.Database | undefined) {
+    // The library creates its table asynchronously and refuses every consume until then, so the
+    // first call start of a fresh process would fail; better-sqlite3 is synchronous, so create it
+    // here (the library's own layout) and tell each limiter it exists.
+    sqlite
+      ?.prepare(
+        `CREATE TABLE IF NOT EXISTS ${RATE_LIMIT_TABLE} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`,
+      )
+      .run();
+  }
 
   async consume(rules: readonly RateLimitRule[], subject: RateSubject): Promise<RateDecision> {
     for (const rule of rules) {
@@ -49,7 +60,8 @@ export class RateLimits {
             ...options,
             storeClient: this.sqlite,
             storeType: "better-sqlite3",
-            tableName: "rate_limits",
+            tableName: RATE_LIMIT_TABLE,
+            tableCreated: true,
             clearExpiredByTimeout: true,
           })
         : new RateLimiterMemory(options);
