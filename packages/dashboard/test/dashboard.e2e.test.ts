@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -438,6 +439,32 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.getByText("Short-lived revoked.").waitFor();
     await page.locator(`tr[data-key-id="${id}"]`).waitFor({ state: "detached" });
     expect((await read()).statusCode).toBe(404);
+    await page.close();
+  });
+
+  it("registers and deletes a signing key, and explains input that is not a JWK", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard("signing-keys"));
+    const source = page.getByLabel("Public JWK (JSON) or JWKS URL");
+    await source.fill("{not json");
+    await page.getByRole("button", { name: "Register" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Paste a JWK as JSON");
+
+    const jwk = {
+      ...generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }),
+      kid: "backend-2026",
+    };
+    await page.getByLabel("Name").fill("Backend signer");
+    await source.fill(JSON.stringify(jwk));
+    await page.getByRole("button", { name: "Register" }).click();
+    await page.getByText("Signing key registered.").waitFor();
+    const row = page.locator("tr", { hasText: "backend-2026" });
+    await expect(row.textContent()).resolves.toContain("Backend signer");
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row.getByRole("button", { name: "Delete" }).click();
+    await row.waitFor({ state: "detached" });
     await page.close();
   });
 
