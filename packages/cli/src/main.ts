@@ -14,4 +14,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// `portcullis audit --all | head`: a reader that stops early is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.ok);
+    throw error;
+  });
+
 await main(process.argv);

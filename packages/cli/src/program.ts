@@ -1,12 +1,16 @@
 import { Command } from "commander";
 import { registerAssistants } from "./commands/assistants.ts";
+import { registerAudit } from "./commands/audit.ts";
 import { registerCalls } from "./commands/calls.ts";
 import { registerCheck } from "./commands/check.ts";
+import { registerCredentials } from "./commands/credentials.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerOrg } from "./commands/org.ts";
 import { registerOrgs } from "./commands/orgs.ts";
 import { registerServe } from "./commands/serve.ts";
+import { registerSigningKeys } from "./commands/signing-keys.ts";
+import { registerToken } from "./commands/token.ts";
 
 export const VERSION = "0.1.0";
 
@@ -26,7 +30,8 @@ export function buildProgram(): Command {
       `
 Operator commands (open the data directory, no server needed): init, orgs, serve.
 Other commands talk to the REST API at --url (PORTCULLIS_URL, default http://localhost:8787)
-with a private key from --api-key (PORTCULLIS_API_KEY).
+with a private key from --api-key (PORTCULLIS_API_KEY); 'token mint' signs with that key here,
+and with --org needs no server at all.
 
 Exit codes: 0 done or allowed, 1 refused or failed, 2 bad command line.`,
     );
@@ -38,5 +43,9 @@ Exit codes: 0 done or allowed, 1 refused or failed, 2 bad command line.`,
   registerAssistants(program);
   registerCalls(program);
   registerCheck(program);
+  registerToken(program);
+  registerSigningKeys(program);
+  registerCredentials(program);
+  registerAudit(program);
   return program;
 }

@@ -247,7 +247,9 @@ describe("keys rotate and org settings", () => {
       remote(server, made.value ?? "")(["keys", "list"]),
       remote(server, rotated.value ?? "")(["keys", "list"]),
     ]);
+    // The server tells a rotated-out value from an unknown one, so its owner knows what happened.
     expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(/^Error KEY_ROTATED:/);
     expect(fresh.code).toBe(0);
   });
 

@@ -43,7 +43,8 @@ describe("--help", () => {
 });
 
 describe("usage errors exit 2 with a message", () => {
-  it.each<[string, string[], RegExp]>([
+  // Concurrent: each case is a separate process, and none talks to a server.
+  it.concurrent.each<[string, string[], RegExp]>([
     ["unknown option", ["keys", "create", "--public", "--bogus"], /unknown option '--bogus'/],
     ["unknown command", ["keyz"], /unknown command 'keyz'/],
     ["no key kind", ["keys", "create", "--api-key", "pcsk_x"], /--public or --private/],
@@ -80,6 +81,37 @@ describe("usage errors exit 2 with a message", () => {
       /cannot read it/,
     ],
     ["--file not JSON", ["assistants", "create", "--file", "-", "--api-key", "pcsk_x"], /not valid JSON/],
+    [
+      "bad --rate-limit",
+      ["keys", "create", "--public", "--rate-limit", "30/fortnight"],
+      /expected <requests>\/<window>/,
+    ],
+    [
+      "bad --spend-limit",
+      ["keys", "create", "--public", "--spend-limit", "60/week"],
+      /expected <minutes>\/<day\|month>/,
+    ],
+    ["--max-call-duration too short", ["keys", "create", "--public", "--max-call-duration", "5s"], /from 10s to 12h/],
+    ["--expires in the past", ["keys", "create", "--public", "--expires", "2020-01-01T00:00:00Z"], /in the past/],
+    ["--report-only with --enforce", ["keys", "update", "key_1", "--report-only", "--enforce"], /cannot be used with/],
+    [
+      "--rate-limit with --no-rate-limits",
+      ["keys", "update", "key_1", "--rate-limit", "3/min", "--no-rate-limits"],
+      /cannot be used with/,
+    ],
+    ["org update with nothing to change", ["org", "update", "--api-key", "pcsk_x"], /Nothing to change/],
+    ["bad --refusal-alert", ["org", "update", "--refusal-alert", "100/10s"], /expected <refusals>\/<window>/],
+    ["bad --ttl", ["token", "mint", "--ttl", "2d"], /from 1s to 1d/],
+    ["bad --kid", ["token", "mint", "--kid", "sk_1"], /expected a key ID/],
+    ["token mint without a key", ["token", "mint", "--org", "org_1"], /PORTCULLIS_API_KEY/],
+    ["signing-keys add with neither", ["signing-keys", "add", "--api-key", "pcsk_x"], /exactly one of --jwk/],
+    [
+      "credentials add without a source",
+      ["credentials", "add", "--provider", "openai", "--api-key", "pcsk_x"],
+      /--api-key-stdin or --api-key-env/,
+    ],
+    ["bad --since", ["audit", "--since", "yesterday"], /expected a duration ago/],
+    ["bad --window", ["keys", "stats", "key_1", "--window", "2h"], /Allowed choices are 1h, 24h, 7d/],
     ["no command", [], /Usage: portcullis/],
   ])("%s", async (_, args, message) => {
     const result = await runCli(args, {}, "not json");

@@ -9,7 +9,7 @@ const assistantOf = (call: Call) => call.assistantId ?? (call.assistant ? "(tran
 
 /** `portcullis calls …`: call records through the REST API. */
 export function registerCalls(program: Command): void {
-  const calls = program.command("calls").description("list and show call records");
+  const calls = program.command("calls").description("list, show and end calls");
 
   withPaging(withRemote(calls.command("list").description("list calls, newest first")))
     .option("--assistant <id>", "only calls with this assistant")
@@ -40,9 +40,24 @@ export function registerCalls(program: Command): void {
         ...(data.metadata ? [["metadata", show(data.metadata)] as const] : []),
         ["key", data.keyId],
         ["origin", data.origin ?? "-"],
+        ...(data.userId ? [["user", data.userId] as const] : []),
+        ...(data.endedAt ? ([["ended", `${data.endedAt} (${data.endedReason ?? "?"})`]] as const) : []),
+        ...(typeof data.durationSeconds === "number" ? [["duration", `${data.durationSeconds} s`] as const] : []),
         ["created", data.createdAt],
         ["updated", data.updatedAt],
       ]);
     },
   );
+
+  withRemote(
+    calls
+      .command("end")
+      .description("end a live or queued call now; its minutes stop counting")
+      .argument("<id>", "call ID"),
+  ).action(async (id: string, options: RemoteOptions) => {
+    const { data } = await clientFor(options).post<Call>(`/call/${segment(id)}/end`, undefined);
+    if (options.json) return printJson(data);
+    const lasted = typeof data.durationSeconds === "number" ? ` after ${data.durationSeconds} s` : "";
+    print(`Ended ${data.id}${lasted} (${data.endedReason ?? data.status}).`);
+  });
 }

@@ -1,6 +1,7 @@
 import { OVERRIDE_RISKS, type OverrideField } from "@portcullis/core";
 import type { ApiKey } from "../api-types.ts";
 import { colors, note, print, printFields, printTable } from "../output.ts";
+import { expiryText, limitFields, limitsBrief } from "./limits-view.ts";
 
 const list = (items: readonly string[] | undefined, none: string) =>
   items && items.length > 0 ? items.join(", ") : none;
@@ -23,10 +24,20 @@ export function printKey(key: ApiKey): void {
       ["assistants", list(r.allowedAssistantIds, "any assistant of the org")],
       ["transient", r.allowTransientAssistant ? "allowed" : "not allowed"],
       ["overrides", list(r.allowedOverrides, "none")],
+      ...limitFields(r),
     );
   }
+  fields.push(["expires", expiryText(r.expiresAt)]);
   fields.push(["created", key.createdAt], ["updated", key.updatedAt], ["last used", key.lastUsedAt ?? "never"]);
   printFields(fields);
+}
+
+/** One word for whether a key works now: disabled, expired, report-only or active. */
+function state(key: ApiKey): string {
+  const r = key.restrictions;
+  if (!r.enabled) return "disabled";
+  if (r.expiresAt && Date.parse(r.expiresAt) <= Date.now()) return "expired";
+  return r.mode === "report-only" ? "report-only" : "active";
 }
 
 export function printKeyTable(keys: readonly ApiKey[]): void {
@@ -39,12 +50,14 @@ export function printKeyTable(keys: readonly ApiKey[]): void {
     { header: "TAG", value: (k) => k.tag },
     { header: "NAME", value: (k) => k.name ?? "" },
     { header: "KEY", value: (k) => `${k.displayPrefix}…` },
-    { header: "ENABLED", value: (k) => (k.restrictions.enabled ? "yes" : "no") },
+    { header: "STATE", value: state },
     { header: "ORIGINS", value: (k) => (k.tag === "public" ? brief(k.restrictions.allowedOrigins, "any") : "-") },
     {
       header: "ASSISTANTS",
       value: (k) => (k.tag === "public" ? brief(k.restrictions.allowedAssistantIds, "any") : "-"),
     },
+    { header: "LIMITS", value: (k) => (k.tag === "public" ? limitsBrief(k.restrictions) : "-") },
+    { header: "EXPIRES", value: (k) => k.restrictions.expiresAt?.slice(0, 10) ?? "never" },
     { header: "LAST USED", value: (k) => k.lastUsedAt ?? "never" },
   ]);
 }
@@ -63,4 +76,10 @@ export function warnOpenings(key: ApiKey): void {
   for (const field of r.allowedOverrides)
     if (field !== "variableValues")
       note(yellow(`Note: override '${field}': ${OVERRIDE_RISKS[field as OverrideField]}`));
+  if (r.mode === "report-only")
+    note(
+      yellow(
+        `Note: report-only: what the rules would refuse is recorded ('portcullis audit --key ${key.id}'), not refused. Enforce with 'portcullis keys update ${key.id} --enforce'.`,
+      ),
+    );
 }

@@ -1,9 +1,8 @@
-import { OVERRIDE_FIELDS } from "@portcullis/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ApiKey } from "../api-types.ts";
 import { UsageError } from "../errors.ts";
 import { segment } from "../http-client.ts";
-import { clientFor, collect, collectOneOf, type RemoteOptions, withRemote } from "../options.ts";
+import { clientFor, type RemoteOptions, withRemote } from "../options.ts";
 import { colors, note, print, printJson } from "../output.ts";
 import {
   applyRestrictionFlags,
@@ -11,6 +10,8 @@ import {
   type RestrictionFlags,
   restrictionsFromFlags,
 } from "../restriction-flags.ts";
+import { withAccessOptions, withLimitOptions } from "../restriction-options.ts";
+import { registerKeyStats } from "./key-stats.ts";
 import { printKey, printKeyTable, warnOpenings } from "./key-view.ts";
 
 type CreateOptions = RemoteOptions & RestrictionFlags & { public?: boolean; private?: boolean; name?: string };
@@ -21,8 +22,6 @@ function graceSeconds(value: string): number {
     throw new InvalidArgumentError("expected whole seconds from 0 to 604800 (7 days).");
   return Number(value);
 }
-
-const overrideHelp = `an assistantOverrides field public callers may send; repeat for several (${OVERRIDE_FIELDS.join(", ")}; default: variableValues)`;
 
 /** A key with a value just minted; a private one is never shown again. */
 function printMinted(key: ApiKey): void {
@@ -42,26 +41,23 @@ export function registerKeys(program: Command): void {
     .description("create, list, show, update, rotate and revoke API keys")
     .addHelpText(
       "after",
-      "\nExample:\n  portcullis keys create --public --name Website --origin https://app.example.com --assistant asst_123",
+      "\nExamples:\n  portcullis keys create --public --name Website --origin https://app.example.com --assistant asst_123\n  portcullis keys create --public --origin https://app.example.com --rate-limit 30/min:key --rate-limit 3/min:ip \\\n    --max-concurrent 5 --spend-limit 600/day --max-call-duration 10m --report-only",
     );
 
+  const create = keys
+    .command("create")
+    .description("create a key; a private key's value is printed once")
+    .addOption(new Option("--public", "a public key, for browsers (pcpk_…)").conflicts("private"))
+    .addOption(new Option("--private", "a private key, for your server (pcsk_…)").conflicts("public"))
+    .option("--name <name>", "a name to tell keys apart");
+  withLimitOptions(withAccessOptions(create, "create"), "create");
   withRemote(
-    keys
-      .command("create")
-      .description("create a key; a private key's value is printed once")
-      .addOption(new Option("--public", "a public key, for browsers (pcpk_…)").conflicts("private"))
-      .addOption(new Option("--private", "a private key, for your server (pcsk_…)").conflicts("public"))
-      .option("--name <name>", "a name to tell keys apart")
-      .option(
-        "--origin <origin>",
-        "an origin the key works from, e.g. https://*.example.com; repeat for several",
-        collect,
-      )
-      .option("--assistant <id>", "a saved assistant the key may start; repeat for several", collect)
-      .option("--allow-transient", "let callers send an inline assistant config (off by default)")
-      .option("--allow-override <field>", overrideHelp, collectOneOf(OVERRIDE_FIELDS))
-      .option("--no-allow-override", "allow no assistantOverrides at all")
-      .option("--disabled", "create the key disabled"),
+    create
+      .option("--disabled", "create the key disabled")
+      .addHelpText(
+        "after",
+        "\nOnly --expires and --disabled apply to private keys; private keys are bounded by the org's limits ('portcullis org update').",
+      ),
   ).action(async (options: CreateOptions) => {
     if (!options.public && !options.private) throw new UsageError("Say which kind of key: --public or --private.");
     const client = clientFor(options);
@@ -92,26 +88,20 @@ export function registerKeys(program: Command): void {
     },
   );
 
+  const update = keys
+    .command("update")
+    .description("change a key's name or restrictions; only the flags given change")
+    .argument("<id>", "key ID")
+    .option("--name <name>", "a new name");
+  withLimitOptions(withAccessOptions(update, "update"), "update");
   withRemote(
-    keys
-      .command("update")
-      .description("change a key's name or restrictions; only the flags given change")
-      .argument("<id>", "key ID")
-      .option("--name <name>", "a new name")
-      .option("--origin <origin>", "replace the allowed origins; repeat for several", collect)
-      .addOption(new Option("--no-origins", "remove the origin rule: any origin").conflicts("origin"))
-      .option("--assistant <id>", "replace the allowed assistants; repeat for several", collect)
-      .addOption(new Option("--no-assistants", "remove the assistant rule: any assistant").conflicts("assistant"))
-      .option("--allow-transient", "let callers send an inline assistant config")
-      .option("--no-allow-transient", "refuse inline assistant configs")
-      .option(
-        "--allow-override <field>",
-        `replace the allowed overrides: ${overrideHelp}`,
-        collectOneOf(OVERRIDE_FIELDS),
-      )
-      .option("--no-allow-override", "allow no assistantOverrides at all")
+    update
       .addOption(new Option("--enable", "enable the key").conflicts("disable"))
-      .addOption(new Option("--disable", "disable the key (it is refused until enabled again)").conflicts("enable")),
+      .addOption(new Option("--disable", "disable the key (it is refused until enabled again)").conflicts("enable"))
+      .addHelpText(
+        "after",
+        "\nExamples:\n  portcullis keys update key_123 --report-only --rate-limit 30/min:key --rate-limit 3/min:ip\n  portcullis keys update key_123 --no-rate-limits --no-spend-limit --expires 30d",
+      ),
   ).action(async (id: string, options: UpdateOptions) => {
     if (!hasRestrictionFlags(options) && options.name === undefined)
       throw new UsageError(
@@ -121,7 +111,7 @@ export function registerKeys(program: Command): void {
     const path = `/token/${segment(id)}`;
     // PATCH replaces restrictions whole: read them, change what the flags say, send all of them back.
     const { data: current } = await client.get<ApiKey>(path);
-    const restrictions = applyRestrictionFlags(current.restrictions, options);
+    const restrictions = applyRestrictionFlags(current.restrictions, options, current.tag);
     const { data } = await client.patch<ApiKey>(path, {
       ...(options.name !== undefined && { name: options.name }),
       ...(restrictions && { restrictions }),
@@ -156,4 +146,6 @@ export function registerKeys(program: Command): void {
     );
     if (data.tag === "private") note("If this was the key in PORTCULLIS_API_KEY, switch to another private key.");
   });
+
+  registerKeyStats(keys);
 }
