@@ -167,6 +167,11 @@ const BROWSER_ONLY = [
   "requireChallenge",
 ] as const;
 
+/** What GET shows on a private key (`mode: "enforce"`) may be sent back unchanged. */
+function isDefaultValue(field: (typeof BROWSER_ONLY)[number], value: unknown): boolean {
+  return (field === "mode" && value === "enforce") || (field === "requireChallenge" && value === false);
+}
+
 export type RestrictionProblem = { field: string; message: string; code: "VALIDATION_FAILED" | "INVALID_ORIGIN_RULE" };
 
 /**
@@ -212,7 +217,7 @@ export function normalizeRestrictions(
           ? "allowTransientAssistant"
           : given.allowedOverrides?.some((field) => !DEFAULT_ALLOWED_OVERRIDES.includes(field as OverrideField))
             ? "allowedOverrides"
-            : BROWSER_ONLY.find((field) => given[field] !== undefined);
+            : BROWSER_ONLY.find((field) => given[field] !== undefined && !isDefaultValue(field, given[field]));
     if (browserRule)
       return {
         ok: false,
