@@ -15,6 +15,7 @@ export function presentCall(call: CallRecord) {
     origin: call.origin,
     ...(call.userId !== null && { userId: call.userId }),
     maxDurationSeconds: call.maxDurationSeconds,
+    ...(call.durationLimitedBy !== null && { durationLimitedBy: call.durationLimitedBy }),
     startedAt: call.startedAt,
     endedAt: call.endedAt,
     durationSeconds: call.durationSeconds,

@@ -34,6 +34,11 @@ export const callResponse = {
     origin: { type: ["string", "null"] },
     userId: { type: "string", description: "The end user: `sub` of the token that started the call." },
     maxDurationSeconds: { type: "integer" },
+    durationLimitedBy: {
+      type: "string",
+      enum: ["spend-limit"],
+      description: "Present when a spend cap, not the assistant, set maxDurationSeconds (the call then ends as limit-exceeded).",
+    },
     startedAt: { type: ["string", "null"], format: "date-time" },
     endedAt: { type: ["string", "null"], format: "date-time" },
     durationSeconds: { type: ["number", "null"] },
