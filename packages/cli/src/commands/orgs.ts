@@ -14,13 +14,17 @@ const server = () => import("@portcullis/server");
  * `portcullis init` and `portcullis orgs create` are both this.
  */
 export async function createOrg(options: DataOptions & { name: string }): Promise<void> {
-  const { createOrgWithKey, openDataDir } = await server();
+  const { createOrgWithKey, createSetupLink, loadConfig, openDataDir, systemClock } = await server();
   const dataDir = resolve(options.data);
   const { store, cipher, file } = await openDataDir(dataDir, process.env[MASTER_KEY_ENV]);
   try {
     const before = await store.countOrgs();
     const created = await createOrgWithKey(store, cipher, { name: options.name, at: new Date().toISOString() });
-    if (options.json) return printJson({ org: created.org, keyId: created.keyId, privateKey: created.privateKey });
+    // The dashboard's owner is created through a one-time link on the server's public URL.
+    const { publicUrl } = loadConfig(process.env);
+    const setupLink = await createSetupLink(store, created.org.id, publicUrl, systemClock);
+    if (options.json)
+      return printJson({ org: created.org, keyId: created.keyId, privateKey: created.privateKey, setupLink });
     const { bold, yellow } = colors();
     if (before > 0) print(`This data directory already has ${before} org(s); this is a new, separate one.`);
     print(`Created org "${created.org.name}" (${created.org.id}) in ${file}`);
@@ -31,6 +35,8 @@ export async function createOrg(options: DataOptions & { name: string }): Promis
     print();
     print(yellow(bold("Store it now: it is shown only this once and cannot be read back.")));
     print(yellow("Keep it on your server (a secret manager or environment variable), never in a browser."));
+    print();
+    print(`Dashboard: open ${setupLink} to create the org's owner (works once, for 24 hours).`);
     print();
     print("Next:");
     print("  export PORTCULLIS_API_KEY=<the key above>");
