@@ -41,9 +41,11 @@ async function main(): Promise<void> {
     );
   }
   // Until an org has its owner, each start prints a fresh one-time link to create it.
+  // With PORT=0 and no PORTCULLIS_PUBLIC_URL, the default public URL names port 0: use the real one.
+  const linkBase = env.PORTCULLIS_PUBLIC_URL || config.port !== 0 ? config.publicUrl : `http://localhost:${port}`;
   for (const org of await store.listOrgs()) {
     if ((await store.countMembers(org.id)) > 0) continue;
-    const link = await createSetupLink(store, org.id, config.publicUrl, systemClock);
+    const link = await createSetupLink(store, org.id, linkBase, systemClock);
     console.log(`Org ${org.name} (${org.id}) has no dashboard owner yet.`);
     console.log(`Open ${link} to create the owner (the link works once, for 24 hours).`);
   }
