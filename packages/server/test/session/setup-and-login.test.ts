@@ -50,6 +50,22 @@ describe("first-run setup", () => {
     expectError(late, "SETUP_TOKEN_INVALID");
   });
 
+  it("one link used by many requests at once creates exactly one owner", async () => {
+    const org = await createOrg(t);
+    const token = setupToken(await createSetupLink(t.store, org.orgId, PUBLIC_URL, t.clock));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.app.inject({
+          method: "POST",
+          url: "/session/setup",
+          payload: { token, email: `racer${i}@example.com`, password: "racing password" },
+        }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    expect(await t.store.countMembers(org.orgId)).toBe(1);
+  });
+
   it("refuses an expired link, an unknown token and a short password", async () => {
     const org = await createOrg(t);
     const token = setupToken(await createSetupLink(t.store, org.orgId, PUBLIC_URL, t.clock));
