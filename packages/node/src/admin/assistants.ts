@@ -1,5 +1,5 @@
 import type { Assistant, AssistantInput } from "../generated/api-types.ts";
-import { everyItem, type Page, type PageOptions, pageOf } from "./page.ts";
+import { everyItem, type Page, type PageOptions, pageOf, pageQuery } from "./page.ts";
 import type { Transport } from "./transport.ts";
 
 /** Saved assistants (Vapi-shaped: name, firstMessage, model, voice, …). */
@@ -72,12 +72,4 @@ export class Assistants {
   async delete(id: string): Promise<Assistant> {
     return (await this.#http.request("DELETE /assistant/{id}", { params: { id } })).data;
   }
-}
-
-/** The API takes the page size as text; callers pass a number. */
-export function pageQuery(options: PageOptions): { limit?: string; cursor?: string } {
-  return {
-    ...(options.limit !== undefined && { limit: String(options.limit) }),
-    ...(options.cursor !== undefined && { cursor: options.cursor }),
-  };
 }

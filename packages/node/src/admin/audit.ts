@@ -1,6 +1,5 @@
 import type { Operations } from "../generated/api-types.ts";
-import { pageQuery } from "./assistants.ts";
-import { everyItem, type Page, type PageOptions, pageOf } from "./page.ts";
+import { everyItem, type Page, type PageOptions, pageOf, pageQuery } from "./page.ts";
 import type { Transport } from "./transport.ts";
 
 /** One audit-log entry: a change (`token.create`, …) or a call decision (`call.deny`, …). */

@@ -1,6 +1,5 @@
 import type { Call } from "../generated/api-types.ts";
-import { pageQuery } from "./assistants.ts";
-import { everyItem, type Page, type PageOptions, pageOf } from "./page.ts";
+import { everyItem, type Page, type PageOptions, pageOf, pageQuery } from "./page.ts";
 import type { Transport } from "./transport.ts";
 
 export type CallListOptions = PageOptions & {

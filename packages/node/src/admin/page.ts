@@ -35,3 +35,11 @@ export async function* everyItem<T, O extends PageOptions>(
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
 }
+
+/** The API takes the page size as text; callers pass a number. */
+export function pageQuery(options: PageOptions): { limit?: string; cursor?: string } {
+  return {
+    ...(options.limit !== undefined && { limit: String(options.limit) }),
+    ...(options.cursor !== undefined && { cursor: options.cursor }),
+  };
+}
