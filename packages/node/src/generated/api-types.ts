@@ -80,6 +80,8 @@ export type Call = {
   /** The end user: `sub` of the token that started the call. */
   userId?: string;
   maxDurationSeconds?: number;
+  /** Present when a spend cap, not the assistant, set maxDurationSeconds (the call then ends as limit-exceeded). */
+  durationLimitedBy?: "spend-limit";
   startedAt?: string | null;
   endedAt?: string | null;
   durationSeconds?: number | null;
@@ -622,6 +624,8 @@ export type Operations = {
       /** The end user: `sub` of the token that started the call. */
       userId?: string;
       maxDurationSeconds?: number;
+      /** Present when a spend cap, not the assistant, set maxDurationSeconds (the call then ends as limit-exceeded). */
+      durationLimitedBy?: "spend-limit";
       startedAt?: string | null;
       endedAt?: string | null;
       durationSeconds?: number | null;
