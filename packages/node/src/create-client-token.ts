@@ -1,4 +1,10 @@
-import { createHmac, createPrivateKey, type JsonWebKey, randomUUID, sign } from "node:crypto";
+import { createHmac, createPrivateKey, randomUUID, sign } from "node:crypto";
+
+/**
+ * A JSON Web Key (RFC 7517) as `KeyObject#export({ format: "jwk" })` returns it. Declared here so the
+ * package's types need no `@types/node`.
+ */
+export type Jwk = { kty?: string; crv?: string; kid?: string; [member: string]: unknown };
 
 /** Restrictions a token carries; the same fields as a stored public key's (docs/restrictions.md). */
 export type ClientTokenRestrictions = {
@@ -40,14 +46,14 @@ export type HmacTokenOptions = CommonOptions & {
 /** Sign with your own asymmetric key (ES256, EdDSA or RS256) whose public half you registered. */
 export type SigningKeyTokenOptions = CommonOptions & {
   /** Your private JWK (with `d`). */
-  signingKey: JsonWebKey;
+  signingKey: Jwk;
   /** The `kid` you registered the public key under. */
   kid: string;
 };
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-function algOf(jwk: JsonWebKey): "ES256" | "EdDSA" | "RS256" {
+function algOf(jwk: Jwk): "ES256" | "EdDSA" | "RS256" {
   if (jwk.kty === "EC" && jwk.crv === "P-256") return "ES256";
   if (jwk.kty === "OKP" && jwk.crv === "Ed25519") return "EdDSA";
   if (jwk.kty === "RSA") return "RS256";

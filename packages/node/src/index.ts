@@ -14,7 +14,7 @@ export type { PortcullisAdminOptions } from "./admin-client.ts";
 export { PortcullisAdmin } from "./admin-client.ts";
 export type { ClientErrorCode } from "./api-error.ts";
 export { PortcullisApiError } from "./api-error.ts";
-export type { ClientTokenRestrictions, HmacTokenOptions, SigningKeyTokenOptions } from "./create-client-token.ts";
+export type { ClientTokenRestrictions, HmacTokenOptions, Jwk, SigningKeyTokenOptions } from "./create-client-token.ts";
 export { createClientToken } from "./create-client-token.ts";
 export type {
   ApiErrorBody,

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { publint } from "publint";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +72,54 @@ describe("npm pack of @portcullis/node", () => {
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(out.trim()).toBe("3 function");
   });
+});
+
+/** A consumer's TypeScript, compiled against the built declarations only (no paths, no source condition). */
+const CONSUMER = `import { createClientToken, PortcullisAdmin, PortcullisApiError, type Assistant, type Operations } from "@portcullis/node";
+const admin = new PortcullisAdmin({ apiKey: "pcsk_x", baseUrl: "http://localhost:8787" });
+export async function main(): Promise<string> {
+  const assistant: Assistant = await admin.assistants.create({ name: "Support" });
+  const key = await admin.tokens.create({ tag: "public", restrictions: { allowedOrigins: ["https://app.example.com"] } });
+  const query: Operations["GET /audit"]["query"] = { event: "call.deny" };
+  // @ts-expect-error: the tag is "private" or "public"
+  await admin.tokens.create({ tag: "secret" });
+  try {
+    await admin.org.get();
+  } catch (error) {
+    if (error instanceof PortcullisApiError) return error.code;
+  }
+  const token = createClientToken({ privateKey: "pcsk_x", orgId: "org_1" });
+  return token + assistant.id + String(key.restrictions.allowedOrigins) + JSON.stringify(query);
+}
+`;
+
+describe("the built types, as a consumer compiles them", () => {
+  it.each([
+    ["with @types/node", { types: ["node"], lib: ["ES2022"] }],
+    ["without @types/node (DOM lib for fetch)", { types: [], lib: ["ES2022", "DOM"] }],
+  ])(
+    "type-check %s",
+    (_name, options) => {
+      const dir = join(root, ".tmp", `node-consumer-${options.types.length}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "app.ts"), CONSUMER);
+      const compilerOptions = {
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        strict: true,
+        noEmit: true,
+      };
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files: ["app.ts"] }),
+      );
+      const tsc = join(root, "node_modules/typescript/bin/tsc");
+      // Throws with the compiler's errors in the message when the declarations do not type-check.
+      execFileSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir, encoding: "utf8" });
+    },
+    60_000,
+  );
 });
 
 describe("npm pack of @portcullis/cli", () => {
