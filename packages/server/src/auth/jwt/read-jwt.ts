@@ -21,12 +21,25 @@ export type ReadJwt =
   | { ok: false; code: ErrorCode; message: string };
 
 const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * True when base64url text (alphabet already checked) is the one canonical spelling of its bytes:
+ * RFC 4648 §3.5 — no impossible length, and the bits of the last character that encode no byte
+ * are zero. Computed from the last character, without re-encoding.
+ */
+export function isCanonicalBase64url(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 1) return false;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(text[text.length - 1] as string);
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
 
 function segment(text: string): Record<string, unknown> | undefined {
+  // Canonical base64url only (no padding, no stray bits), so one token has exactly one spelling.
+  if (!isCanonicalBase64url(text)) return undefined;
   const bytes = Buffer.from(text, "base64url");
-  // Canonical base64url only: the same bytes must encode back to the same text (no padding,
-  // no stray bits), so one token has exactly one spelling.
-  if (bytes.toString("base64url") !== text) return undefined;
   const json = bytes.toString("utf8");
   let value: unknown;
   try {
@@ -54,7 +67,6 @@ export function readJwt(token: string): ReadJwt {
   if (!payload) return malformed("The token payload is not canonical base64url JSON without duplicate keys.");
   // Verifiers decode the signature leniently (stray trailing bits), so check its spelling here:
   // otherwise one signed token would have several accepted spellings.
-  if (Buffer.from(s, "base64url").toString("base64url") !== s)
-    return malformed("The token signature is not canonical base64url.");
+  if (!isCanonicalBase64url(s)) return malformed("The token signature is not canonical base64url.");
   return { ok: true, header, payload };
 }
