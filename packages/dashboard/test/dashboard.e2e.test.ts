@@ -16,7 +16,11 @@ import {
 const CHROMIUM = findChromium();
 if (!CHROMIUM) console.warn("SKIPPED dashboard browser tests: no Chromium found (install Debian's chromium package).");
 
-const IMAGES = resolve(DASHBOARD_DIR, "../../docs/images");
+// Screenshots go to .tmp/ on every run; `PORTCULLIS_UPDATE_SCREENSHOTS=1 npm test` refreshes the
+// committed ones in docs/images/ (so an ordinary test run leaves the tree clean).
+const IMAGES = process.env.PORTCULLIS_UPDATE_SCREENSHOTS
+  ? resolve(DASHBOARD_DIR, "../../docs/images")
+  : resolve(DASHBOARD_DIR, "../../.tmp/screenshots");
 const OWNER = { email: "owner@acme.test", password: "correct horse battery" };
 const VIEWER = { email: "viewer@acme.test", password: "viewer password 1" };
 
