@@ -36,12 +36,6 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       headers: { "retry-after": String(retryAfterSeconds) },
     });
 
-  /** Starts a session inside `tx` and audits it there. */
-  const startSession = async (tx: Store, member: MemberRecord, request: FastifyRequest) => {
-    const started = await sessions.start(member, tx);
-    await tx.appendAudit(sessionAudit(member, started.session, request));
-    return started.token;
-  };
   const sessionAudit = (member: MemberRecord, session: SessionRecord, request: FastifyRequest) =>
     auditEvent(clock, member.orgId, "session.create", {
       actorKeyId: member.id,
@@ -49,6 +43,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       ip: request.ip,
       details: { email: member.email, role: member.role },
     });
+  /** Starts a session inside `tx` and audits it there. */
+  const startSession = async (tx: Store, member: MemberRecord, request: FastifyRequest) => {
+    const started = await sessions.start(member, tx);
+    await tx.appendAudit(sessionAudit(member, started.session, request));
+    return started.token;
+  };
 
   app.post<{ Body: { email: string; password: string } }>(
     "/session",
