@@ -1,7 +1,6 @@
 import type {
   AssistantRecord,
   AuditEvent,
-  AuditEventName,
   AuditQuery,
   CallMessage,
   CallRecord,
@@ -14,7 +13,6 @@ import type {
   OrgSettings,
   Page,
   PageQuery,
-  Reservation,
   SessionRecord,
   SetupTokenRecord,
   SigningKeyRecord,

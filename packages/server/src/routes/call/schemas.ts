@@ -37,7 +37,8 @@ export const callResponse = {
     durationLimitedBy: {
       type: "string",
       enum: ["spend-limit"],
-      description: "Present when a spend cap, not the assistant, set maxDurationSeconds (the call then ends as limit-exceeded).",
+      description:
+        "Present when a spend cap, not the assistant, set maxDurationSeconds (the call then ends as limit-exceeded).",
     },
     startedAt: { type: ["string", "null"], format: "date-time" },
     endedAt: { type: ["string", "null"], format: "date-time" },
