@@ -67,6 +67,8 @@ export type AppOptions = {
   webhookKey?: string;
   /** Webhook delivery limits; tests shorten them. */
   webhooks?: Partial<Omit<WebhookOptions, "secretKey">>;
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client IP. Default: nobody's. */
+  trustProxy?: boolean | string;
   /** How often refusal counts are written; tests flush by hand. */
   decisionFlushMs?: number;
   /** Live-call timing and outbound fetch; tests pass a faster scheduler and short timeouts. */
@@ -88,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     genReqId: () => `req_${randomBytes(9).toString("base64url")}`,
     requestIdHeader: false,
     // Unknown fields are refused, not dropped; wrong types are refused, not coerced.

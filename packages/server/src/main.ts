@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     challengeKey,
     webhookKey,
+    trustProxy: config.trustProxy,
     ...(config.rateLimitStore === "sqlite" && { sqlite }),
   });
   // Calls left live by a crash are recorded as ended; queued ones get their join timers back;

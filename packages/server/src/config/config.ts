@@ -76,6 +76,18 @@ export const SETTINGS = {
       "How long a resolved key is trusted before it is read again. Changes made through this server apply at once; this bounds how late another process sees them.",
     parse: integer(0, 3600),
   } satisfies Setting<number>,
+  trustProxy: {
+    env: "PORTCULLIS_TRUST_PROXY",
+    default: "false",
+    description:
+      "Behind a reverse proxy, take the client IP (for per-IP rate limits and the audit log) from X-Forwarded-For: true (trust every proxy), or a comma-separated list of proxy addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8). Never true when clients reach the server directly: they could claim any IP.",
+    parse: (raw: string): boolean | string => {
+      if (raw === "true") return true;
+      if (raw === "false") return false;
+      if (/^[0-9a-fA-F.:/, ]+$/.test(raw)) return raw;
+      throw new Error("expected true, false, or proxy addresses such as 127.0.0.1,10.0.0.0/8");
+    },
+  } satisfies Setting<boolean | string>,
   rateLimitStore: {
     env: "PORTCULLIS_RATE_LIMIT_STORE",
     default: "sqlite",
