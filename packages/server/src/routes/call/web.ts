@@ -85,7 +85,8 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
         decisions.record(principal.orgId, principal.id, "would-refuse", decision.wouldDeny.code, canonicalOrigin, () =>
           auditEvent(clock, principal.orgId, "call.would-deny", { ...facts, reason: decision.wouldDeny?.code }),
         );
-      const runAs = effectiveAssistant(assistant?.config ?? body.assistant ?? {}, body.assistantOverrides);
+      const base = assistant?.config ?? body.assistant ?? {};
+      const runAs = effectiveAssistant(base, body.assistantOverrides);
       const modelProblem = validateModel(runAs.model);
       if (modelProblem)
         return sendError(reply, "VALIDATION_FAILED", {
@@ -104,7 +105,6 @@ export async function webCallRoute(app: FastifyInstance, deps: RouteDeps): Promi
       const now = clock.now();
       // The effective maximum is the smallest of the assistant's, an allowed override's and the key's cap:
       // an override can shorten a call, never lengthen it.
-      const base = assistant?.config ?? body.assistant ?? {};
       const assistantMax = Math.min(
         typeof base.maxDurationSeconds === "number" ? base.maxDurationSeconds : DEFAULT_MAX_DURATION_SECONDS,
         typeof runAs.maxDurationSeconds === "number" ? runAs.maxDurationSeconds : Number.POSITIVE_INFINITY,

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { auditEvent } from "../../audit/audit-event.ts";
 import { audited } from "../../audit/audited.ts";
 import { isoAt } from "../../domain/clock.ts";
-import { mintKey } from "../../domain/keys.ts";
+import { mintKey, mintKeyValue } from "../../domain/keys.ts";
 import { decideWebCall, describeWebCall, type WebCallBody } from "../../domain/web-call.ts";
 import { sendError } from "../../http/errors.ts";
 import { bearerSecurity, errorResponses, idParams } from "../../http/schemas.ts";
@@ -200,23 +200,15 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       const key = await store.getKey(orgId, request.params.id);
       if (!key) return notFound(reply);
       const now = clock.now();
-      const fresh = mintKey({
-        orgId,
-        tag: key.tag,
-        name: key.name,
-        restrictions: key.restrictions,
-        cipher,
-        at: isoAt(clock),
-      });
-      // The new value is sealed under this key's ID, so it can replace the old one in place.
-      const value = fresh.value;
+      // The new value is sealed under this key's own ID, so it replaces the old one in place.
+      const fresh = mintKeyValue(key.tag, key.id, cipher);
       const rotated = await audited(
         store,
         (tx) =>
           tx.rotateKey(orgId, key.id, {
-            hash: fresh.record.hash,
-            displayPrefix: fresh.record.displayPrefix,
-            encryptedValue: cipher.seal(value, key.id),
+            hash: fresh.hash,
+            displayPrefix: fresh.displayPrefix,
+            encryptedValue: fresh.encryptedValue,
             previousExpiresAt: new Date(now + (request.body?.gracePeriodSeconds ?? 0) * 1000).toISOString(),
             updatedAt: new Date(now).toISOString(),
           }),
@@ -229,9 +221,9 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
           }),
       );
       if (!rotated) return notFound(reply);
-      cache.forgetUnknown(fresh.record.hash);
+      cache.forgetUnknown(fresh.hash);
       forget(rotated);
-      return present(rotated, value);
+      return present(rotated, fresh.value);
     },
   );
 
