@@ -21,6 +21,8 @@ export function registerServe(program: Command): void {
     process.env.PORTCULLIS_DATA_DIR = resolve(options.data);
     if (options.port !== undefined) process.env.PORT = String(options.port);
     if (options.host !== undefined) process.env.HOST = options.host;
-    await import(new URL("./main.ts", import.meta.resolve("@portcullis/server")).href);
+    // The server's entry point is not one of its package exports; the path names it for both tsx
+    // (sources) and the bundler, which puts it in a chunk of dist/ loaded only here.
+    await import("../../../server/src/main.ts");
   });
 }
