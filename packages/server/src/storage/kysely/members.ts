@@ -1,11 +1,9 @@
-import type { Kysely, Selectable } from "kysely";
-import type { Database, MemberTable, SessionTable } from "./database.ts";
-import type { MemberRecord, SessionRecord, SetupTokenRecord } from "./records.ts";
+import type { Selectable } from "kysely";
+import type { MemberTable, SessionTable } from "../database.ts";
+import type { MemberRecord, SessionRecord, SetupTokenRecord } from "../records.ts";
+import type { Db } from "./db.ts";
 
-/**
- * Members, sessions and setup tokens on Kysely, kept apart from the rest of the store; the
- * KyselyStore methods of the same names call these with its (possibly transactional) handle.
- */
+/** Dashboard members, their sessions, and the one-time setup tokens that create an org's owner. */
 
 function toMember(row: Selectable<MemberTable>): MemberRecord {
   return {
@@ -29,8 +27,6 @@ function toSession(row: Selectable<SessionTable>): SessionRecord {
     expiresAtMs: row.expires_at,
   };
 }
-
-type Db = Kysely<Database>;
 
 export async function insertMember(db: Db, m: MemberRecord): Promise<void> {
   await db
@@ -81,6 +77,7 @@ export async function countMembers(db: Db, orgId: string): Promise<number> {
   return Number(row.n);
 }
 
+/** Two statements: KyselyStore runs them in one transaction. */
 export async function deleteMember(db: Db, orgId: string, id: string): Promise<MemberRecord | undefined> {
   // Sessions first: the foreign key cascades too, but this does not depend on it being enforced.
   await db.deleteFrom("sessions").where("org_id", "=", orgId).where("member_id", "=", id).execute();
