@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
+import type { FastifyInstance } from "fastify";
+import { ROOT } from "./doc-samples.ts";
+import { inherited } from "./shell-session.ts";
+
+/** A fresh directory under `.tmp/` (ignored by git and Biome). */
+export function tempDir(label: string): string {
+  mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+  return mkdtempSync(join(ROOT, ".tmp", `${label}-`));
+}
+
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (typeof address !== "object" || address === null) throw new Error("no free port");
+  return address.port;
+}
+
+export type ServerProcess = { port: number; child: ChildProcess; output(): string; close(): Promise<void> };
+
+/** `packages/server/src/main.ts` in its own process, as `npm start` runs it, on `dataDir` and a free port. */
+export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
+    cwd: ROOT,
+    env: { ...inherited(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 45 s:\n${output}`)), 45_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Portcullis listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    port,
+    child,
+    output: () => output,
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export type WebCallAnswer = { status: number; body: Record<string, unknown> };
+
+export type LocalServer = {
+  app: FastifyInstance;
+  /** `http://localhost:<port>`, also the app's public URL unless one is given, so `webCallUrl` points here. */
+  url: string;
+  port: number;
+  orgId: string;
+  keyId: string;
+  privateKey: string;
+  /** A REST call with the private key; the parsed answer, throwing on a non-2xx status. */
+  admin<T = Record<string, unknown>>(method: string, path: string, payload?: unknown): Promise<T>;
+  /** `POST /call/web` as a page on `origin` sends it; the status and the parsed body. */
+  webCall(credential: string, origin: string, body: Record<string, unknown>): Promise<WebCallAnswer>;
+  close(): Promise<void>;
+};
+
+/** The app in this process, listening on a free port of 127.0.0.1 with an in-memory database and one org. */
+export async function startLocalServer(
+  options: { decisionFlushMs?: number; publicUrl?: string } = {},
+): Promise<LocalServer> {
+  const { publicUrl, ...appOptions } = options;
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const store = new KyselyStore(await openSqlite(":memory:"));
+  const cipher = createCipher(randomBytes(32));
+  const app = await createApp({
+    store,
+    cipher,
+    config: { publicUrl: publicUrl ?? url, keyCacheSize: 100, keyCacheTtlSeconds: 30 },
+    logger: { level: "warn" },
+    ...appOptions,
+  });
+  await app.listen({ port, host: "127.0.0.1" });
+  const { org, keyId, privateKey } = await createOrgWithKey(store, cipher, {
+    name: "Docs",
+    at: new Date().toISOString(),
+  });
+  return {
+    app,
+    url,
+    port,
+    orgId: org.id,
+    keyId,
+    privateKey,
+    async admin<T>(method: string, path: string, payload?: unknown) {
+      const answer = await app.inject({
+        method: method as "GET",
+        url: path,
+        headers: { authorization: `Bearer ${privateKey}` },
+        ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+      });
+      if (answer.statusCode >= 300) throw new Error(`${method} ${path} answered ${answer.statusCode}: ${answer.body}`);
+      return answer.json() as T;
+    },
+    async webCall(credential, origin, body) {
+      const answer = await app.inject({
+        method: "POST",
+        url: "/call/web",
+        headers: { authorization: `Bearer ${credential}`, origin },
+        payload: body,
+      });
+      return { status: answer.statusCode, body: answer.json() };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
