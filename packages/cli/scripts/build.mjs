@@ -2,11 +2,12 @@
 // (@portcullis/core, node, server) bundled into plain JavaScript; every third-party package stays an
 // import, resolved at run time from the CLI's own `dependencies`. A bare import that is neither a
 // workspace package nor a declared dependency fails the build, so the package cannot ship an import
-// its installer will not have.
+// its installer will not have. The dashboard is built into dist/dashboard/ for `portcullis serve`.
 import { readFileSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { build as buildDashboard } from "vite";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -37,6 +38,32 @@ const onlyDeclaredDependencies = {
   },
 };
 
+// The server looks for the dashboard beside its sources, at packages/dashboard/dist. In the bundle its
+// code runs from dist/chunks/, and the dashboard is built into dist/dashboard/: point it there. If the
+// server's line changes, the build stops rather than ship a server that cannot find its dashboard.
+const DASHBOARD_DIR = 'new URL("../../../../dashboard/dist", import.meta.url)';
+const BUNDLED_DASHBOARD_DIR = 'new URL("../dashboard", import.meta.url)';
+
+/** @type {import("esbuild").Plugin} */
+const dashboardBesideBundle = {
+  name: "dashboard-beside-bundle",
+  setup(pluginBuild) {
+    let rewritten = false;
+    pluginBuild.onLoad({ filter: /[\\/]server[\\/]src[\\/]routes[\\/]dashboard[\\/]index\.ts$/ }, ({ path }) => {
+      const source = readFileSync(path, "utf8");
+      if (!source.includes(DASHBOARD_DIR)) return { errors: [{ text: `${path} no longer has ${DASHBOARD_DIR}` }] };
+      rewritten = true;
+      return { contents: source.replace(DASHBOARD_DIR, BUNDLED_DASHBOARD_DIR), loader: "ts" };
+    });
+    pluginBuild.onEnd((result) => {
+      if (!rewritten && result.errors.length === 0)
+        result.errors.push({
+          text: "the server's dashboard route was not bundled where expected: update scripts/build.mjs",
+        });
+    });
+  },
+};
+
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -53,6 +80,14 @@ await build({
   // Workspace packages that also ship built files export their sources under "development": bundle
   // the sources, never a possibly stale dist.
   conditions: ["development"],
-  plugins: [onlyDeclaredDependencies],
+  plugins: [onlyDeclaredDependencies, dashboardBesideBundle],
   logLevel: "warning",
+});
+
+// Built from the dashboard's sources straight into dist/, never copied from packages/dashboard/dist,
+// which may be stale (and which the dashboard's own tests rebuild).
+await buildDashboard({
+  root: fileURLToPath(new URL("../../dashboard", import.meta.url)),
+  build: { outDir: fileURLToPath(new URL("../dist/dashboard", import.meta.url)), emptyOutDir: true },
+  logLevel: "warn",
 });

@@ -77,10 +77,11 @@ async function portcullis(args: string[], extra: Record<string, string> = {}) {
 }
 
 describe("the packed @portcullis/cli", () => {
-  it("holds the bin, the built dist/ and the README, and no sources or tests", () => {
+  it("holds the bin, the built dist/ with the dashboard, and the README, and no sources or tests", () => {
     const files = filesUnder(installed);
     expect(files).toContain("bin/portcullis.js");
     expect(files).toContain("dist/main.js");
+    expect(files).toContain("dist/dashboard/index.html");
     expect(files).toContain("README.md");
     const unexpected = files.filter(
       (file) => !file.startsWith("dist/") && !["bin/portcullis.js", "README.md", "package.json"].includes(file),
@@ -91,8 +92,9 @@ describe("the packed @portcullis/cli", () => {
 
   it("imports exactly its declared dependencies and Node built-ins; no workspace package is left", () => {
     const dist = join(installed, "dist");
+    // dist/dashboard/ is the browser app the server sends, self-contained; Node never imports it.
     const specifiers = filesUnder(dist)
-      .filter((file) => file.endsWith(".js"))
+      .filter((file) => file.endsWith(".js") && !file.startsWith("dashboard/"))
       .flatMap((file) => importsOf(readFileSync(join(dist, file), "utf8")));
     const bare = specifiers.filter((specifier) => !specifier.startsWith("."));
     expect(bare.length).toBeGreaterThan(0);
@@ -125,7 +127,7 @@ describe("the packed @portcullis/cli", () => {
     expect(help).toContain("keys");
   });
 
-  it("creates an org with init, serves it, and lists its keys over the API", async () => {
+  it("creates an org with init, serves it with its dashboard, and lists its keys over the API", async () => {
     const data = join(prefix, "data");
     const masterKey = { PORTCULLIS_MASTER_KEY: randomBytes(32).toString("hex") };
     const init = JSON.parse((await portcullis(["init", "--data", data, "--json"], masterKey)).stdout) as {
@@ -157,6 +159,11 @@ describe("the packed @portcullis/cli", () => {
       });
       const keys = JSON.parse(stdout) as { id: string; tag: string }[];
       expect(keys).toEqual([expect.objectContaining({ id: init.keyId, tag: "private" })]);
+
+      // The app itself, not the "dashboard is not built" page (a 503).
+      const dashboard = await fetch(`${url}/dashboard/`);
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toMatch(/src="\/dashboard\/assets\/index-[\w-]+\.js"/);
     } finally {
       server.kill("SIGTERM");
     }
