@@ -589,6 +589,9 @@ describe("docs/origins.md", () => {
         audit = runShell(server, sample(ORIGINS, "report-only-audit").code, vars);
       }
       expectOutput(audit.stdout, shown(ORIGINS, "report-only-audit"));
+      const stats = runShell(server, "portcullis keys stats $KEY --window 24h", vars);
+      expect(stats.stdout).toMatch(/WOULD REFUSE/);
+      expect(stats.stdout).toMatch(/https:\/\/old\.example\.com/);
 
       const off = runShell(server, sample(ORIGINS, "report-only-off").code, vars);
       expect(off.status, off.stderr).toBe(0);
