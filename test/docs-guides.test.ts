@@ -445,7 +445,7 @@ describe("docs/origins.md", () => {
     expect(dev.restrictions.spendLimit).toEqual({ minutes: 30, period: "day" });
   });
 
-  describe("against a running server", () => {
+  describe("against a running server", { timeout: 90_000 }, () => {
     let key: { id: string; value: string };
 
     it("one-key-cli: the CLI line makes the one-key JSON's key", async () => {
@@ -598,7 +598,7 @@ describe("docs/origins.md", () => {
       const enforced = (await request(server, "GET", `/token/${vars.KEY}`)).body.restrictions as Json;
       expect(enforced).toMatchObject({ mode: "enforce", allowedOrigins: trial.allowedOrigins });
       expect((await fromOldDomain()).body.code).toBe("ORIGIN_NOT_ALLOWED");
-    }, 60_000);
+    });
   });
 
   it("report-only still enforces limits", async () => {
@@ -732,7 +732,7 @@ describe("docs/assistants.md", () => {
     ).toBe("ASSISTANT_NOT_ALLOWED");
   });
 
-  describe("against a running server", () => {
+  describe("against a running server", { timeout: 90_000 }, () => {
     let widget: { id: string; value: string };
 
     it("support-widget-cli: the CLI line makes the support-widget JSON's key", async () => {
