@@ -1,7 +1,8 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import { ROOT, sample } from "./lib/doc-samples.ts";
+import { joinCall, refusedJoin } from "./lib/live-call.ts";
 import { type ServerProcess, startServerProcess, tempDir } from "./lib/servers.ts";
 import { type ShellResult, type ShellSession, shellSession } from "./lib/shell-session.ts";
 
@@ -134,39 +135,25 @@ describe("README.md: the walk-through with curl, against the real server", () =>
   it("the webCallUrl is the live call: refused from another origin, then joined once from the allowed one", {
     timeout: 30_000,
   }, async () => {
-    const wrongOrigin = await new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(webCallUrl, { origin: "https://evil.example" });
-      socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
-      socket.on("open", () => reject(new Error("joined from a refused origin")));
-      socket.on("error", () => undefined);
-    });
-    expect(wrongOrigin).toBe(403);
+    expect(await refusedJoin(webCallUrl, "https://evil.example")).toBe(403);
 
-    const socket = new WebSocket(webCallUrl, { origin: "https://app.example.com" });
-    const said: string[] = [];
-    const ended = new Promise<void>((resolve, reject) => {
-      socket.on("message", (data) => {
-        const frame = JSON.parse(String(data)) as Record<string, string>;
-        if (frame.type !== "transcript" || frame.role !== "assistant" || frame.transcriptType !== "final") return;
-        said.push(frame.transcript as string);
-        if (said.length === 1)
-          socket.send(
-            JSON.stringify({ type: "add-message", message: { role: "user", content: "What does it cost?" } }),
-          );
-        else socket.send(JSON.stringify({ type: "end-call" }));
-      });
-      socket.on("close", () => resolve());
-      socket.on("error", reject);
-    });
-    await ended;
-    expect(said).toEqual(["Hi Ada, how can I help?", "Plans start at 5 euros."]);
+    const call = await joinCall(webCallUrl, "https://app.example.com");
+    // Joined once: the URL's token is spent.
+    expect(await refusedJoin(webCallUrl, "https://app.example.com")).toBe(401);
+    expect(await call.next()).toBe("Hi Ada, how can I help?");
+    const frame = /Send\s+`(\{"type":"add-message".*?\})`/.exec(readFileSync(join(ROOT, README), "utf8"))?.[1];
+    expect(frame).toBeDefined();
+    call.sendFrame(frame as string);
+    expect(await call.next()).toBe("Plans start at 5 euros.");
+    await call.end();
 
-    const call = json(
+    // GET /call/{id} with the private key: the transcript, duration and endedReason.
+    const ended = json(
       (await shell.run(`curl -s localhost:${server.port}/call/${callId} -H "Authorization: Bearer $PK"`)).stdout,
     );
-    expect(call).toMatchObject({ status: "ended", endedReason: "customer-ended-call" });
-    expect(call.durationSeconds).toEqual(expect.any(Number));
-    expect(String(call.transcript)).toContain("Plans start at 5 euros.");
+    expect(ended).toMatchObject({ status: "ended", endedReason: "customer-ended-call" });
+    expect(ended.durationSeconds).toEqual(expect.any(Number));
+    expect(String(ended.transcript)).toContain("Plans start at 5 euros.");
   });
 });
 

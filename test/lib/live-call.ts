@@ -5,6 +5,8 @@ export type CallClient = {
   next(): Promise<string>;
   /** The user says something. */
   send(content: string): void;
+  /** Sends a frame as written (JSON text). */
+  sendFrame(frame: string): void;
   /** Ends the call and waits until the server has closed the socket. */
   end(): Promise<void>;
 };
@@ -32,9 +34,26 @@ export async function joinCall(webCallUrl: string, origin: string): Promise<Call
       return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => waiting.push(resolve));
     },
     send: (content) => socket.send(JSON.stringify({ type: "add-message", message: { role: "user", content } })),
+    sendFrame: (frame) => socket.send(frame),
     async end() {
       socket.send(JSON.stringify({ type: "end-call" }));
       await closed;
     },
   };
+}
+
+/** The HTTP status a WebSocket upgrade to `webCallUrl` from `origin` is refused with (throws if it is accepted). */
+export function refusedJoin(webCallUrl: string, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(webCallUrl, { origin });
+    socket.on("unexpected-response", (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on("open", () => {
+      socket.close();
+      reject(new Error(`joined ${webCallUrl} from ${origin}`));
+    });
+    socket.on("error", () => undefined);
+  });
 }
