@@ -1,5 +1,6 @@
 import { type CompiledPolicy, compilePolicy } from "@portcullis/core";
 import type { Clock } from "../domain/clock.ts";
+import { LRUCache } from "lru-cache";
 import type { KeyRecord } from "../storage/records.ts";
 
 /** What a request needs of a key, with its restrictions compiled once when it is loaded. */
@@ -19,34 +20,33 @@ export type KeyPrincipal = ResolvedKey & { via: "key" };
 type Entry = { key: KeyPrincipal; expiresAt: number };
 
 /**
- * An in-process LRU of keys by the SHA-256 of their value, with a separate, equally bounded
+ * An in-process LRU (lru-cache: O(1) eviction, unlike deleting a Map's oldest entry) of keys by the SHA-256 of their value, with a separate, equally bounded
  * negative cache so a flood of unknown keys costs one lookup each per TTL, not one per request.
  * Memory is bounded by `size`, never by how many keys exist.
  */
 export class KeyCache {
-  private readonly known = new Map<string, Entry>();
-  private readonly unknown = new Map<string, number>();
+  private readonly known: LRUCache<string, Entry>;
+  private readonly unknown: LRUCache<string, number>;
   private readonly hashesById = new Map<string, Set<string>>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly size: number,
+    size: number,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    // Whenever a hash leaves the cache (evicted, replaced, dropped), its key stops pointing at it.
+    this.known = new LRUCache({ max: size, dispose: (entry, hash) => this.unlink(entry.key.id, hash) });
+    this.unknown = new LRUCache({ max: size });
+  }
 
   /** The cached key (`undefined` value = known unknown), or `"miss"` when it must be looked up. */
   get(hash: string): KeyPrincipal | undefined | "miss" {
     const now = this.clock.now();
     const entry = this.known.get(hash);
     if (entry) {
-      if (entry.expiresAt <= now) {
-        this.forget(hash);
-        return "miss";
-      }
-      // Refresh LRU position: a Map iterates in insertion order.
+      if (entry.expiresAt > now) return entry.key;
       this.known.delete(hash);
-      this.known.set(hash, entry);
-      return entry.key;
+      return "miss";
     }
     const unknownUntil = this.unknown.get(hash);
     if (unknownUntil !== undefined) {
@@ -60,7 +60,6 @@ export class KeyCache {
     const expiresAt = this.clock.now() + this.ttlMs;
     if (!record) {
       this.unknown.set(hash, expiresAt);
-      if (this.unknown.size > this.size) this.unknown.delete(this.unknown.keys().next().value as string);
       return undefined;
     }
     const key: KeyPrincipal = {
@@ -72,18 +71,17 @@ export class KeyCache {
       policy: compilePolicy(record.restrictions),
     };
     if (record.hash !== hash && record.previousExpiresAt) key.validUntilMs = Date.parse(record.previousExpiresAt);
-    this.forget(hash);
+    this.known.delete(hash);
     this.known.set(hash, { key, expiresAt });
     const hashes = this.hashesById.get(record.id) ?? new Set<string>();
     hashes.add(hash);
     this.hashesById.set(record.id, hashes);
-    if (this.known.size > this.size) this.forget(this.known.keys().next().value as string);
     return key;
   }
 
   /** Drops a key after it changed (both its values, during a rotation), so the next request reads it again. */
   invalidate(keyId: string): void {
-    for (const hash of this.hashesById.get(keyId) ?? []) this.forget(hash);
+    for (const hash of [...(this.hashesById.get(keyId) ?? [])]) this.known.delete(hash);
   }
 
   /** Drops a hash from the negative cache, e.g. when a key with that value was just created. */
@@ -95,13 +93,9 @@ export class KeyCache {
     return { known: this.known.size, unknown: this.unknown.size };
   }
 
-  private forget(hash: string): void {
-    const entry = this.known.get(hash);
-    if (entry?.key) {
-      const hashes = this.hashesById.get(entry.key.id);
-      hashes?.delete(hash);
-      if (hashes?.size === 0) this.hashesById.delete(entry.key.id);
-    }
-    this.known.delete(hash);
+  private unlink(keyId: string, hash: string): void {
+    const hashes = this.hashesById.get(keyId);
+    hashes?.delete(hash);
+    if (hashes?.size === 0) this.hashesById.delete(keyId);
   }
 }

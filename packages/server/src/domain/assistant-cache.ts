@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { AssistantRecord } from "../storage/records.ts";
 import type { Store } from "../storage/store.ts";
 import type { Clock } from "./clock.ts";
@@ -8,14 +9,16 @@ import type { Clock } from "./clock.ts";
  * free of database reads when the cache is warm.
  */
 export class AssistantCache {
-  private readonly entries = new Map<string, { assistant: AssistantRecord | undefined; expiresAt: number }>();
+  private readonly entries: LRUCache<string, { assistant: AssistantRecord | undefined; expiresAt: number }>;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ttlMs: number,
-    private readonly size = 10_000,
-  ) {}
+    size = 10_000,
+  ) {
+    this.entries = new LRUCache({ max: size });
+  }
 
   async get(orgId: string, id: string): Promise<AssistantRecord | undefined> {
     const key = `${orgId}\u0000${id}`;
@@ -23,9 +26,7 @@ export class AssistantCache {
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > now) return hit.assistant;
     const assistant = await this.store.getAssistant(orgId, id);
-    this.entries.delete(key);
     this.entries.set(key, { assistant, expiresAt: now + this.ttlMs });
-    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
     return assistant;
   }
 

@@ -1,37 +1,57 @@
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const SMALL_OBJECT = 8;
+
 /**
  * True when a JSON text has an object with the same key twice. JSON.parse keeps the last one
  * silently, so a token could show one value to a logging proxy and another to us (RFC 8725 §3.9
  * asks verifiers to refuse such input). The text must already be valid JSON.
+ *
+ * One pass over char codes: this runs on every never-seen token, next to an HMAC.
  */
 export function hasDuplicateKeys(json: string): boolean {
-  const stack: Set<string>[] = [];
-  const containers: ("object" | "array")[] = [];
+  // Per open container: the keys seen so far (objects), or undefined (arrays). Token objects are
+  // small, so a list beats a Set; past a few keys a Set keeps a hostile 8 KB payload linear.
+  const stack: (string[] | Set<string> | undefined)[] = [];
   let expectKey = false;
   for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === "{") {
-      stack.push(new Set());
-      containers.push("object");
+    const c = json.charCodeAt(i);
+    if (c === OPEN_OBJECT) {
+      stack.push([]);
       expectKey = true;
-    } else if (c === "[") {
-      containers.push("array");
+    } else if (c === OPEN_ARRAY) {
+      stack.push(undefined);
       expectKey = false;
-    } else if (c === "}") {
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       stack.pop();
-      containers.pop();
-    } else if (c === "]") {
-      containers.pop();
-    } else if (c === ",") {
-      expectKey = containers.at(-1) === "object";
-    } else if (c === '"') {
+    } else if (c === COMMA) {
+      expectKey = stack[stack.length - 1] !== undefined;
+    } else if (c === QUOTE) {
       let end = i + 1;
-      while (json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+      let escaped = false;
+      for (let d = json.charCodeAt(end); d !== QUOTE; d = json.charCodeAt(end)) {
+        if (d === BACKSLASH) {
+          escaped = true;
+          end += 2;
+        } else end += 1;
+      }
       if (expectKey) {
         // Keys are compared decoded: "a" and "\u0061" are the same key.
-        const key = JSON.parse(json.slice(i, end + 1)) as string;
-        const seen = stack.at(-1);
-        if (seen?.has(key)) return true;
-        seen?.add(key);
+        const key = escaped ? (JSON.parse(json.slice(i, end + 1)) as string) : json.slice(i + 1, end);
+        const seen = stack[stack.length - 1] as string[] | Set<string>;
+        if (Array.isArray(seen)) {
+          if (seen.includes(key)) return true;
+          seen.push(key);
+          if (seen.length > SMALL_OBJECT) stack[stack.length - 1] = new Set(seen);
+        } else {
+          if (seen.has(key)) return true;
+          seen.add(key);
+        }
         expectKey = false;
       }
       i = end;

@@ -7,6 +7,7 @@ import {
   restrictionsSchema,
 } from "@portcullis/core";
 import { Ajv } from "ajv";
+import { LRUCache } from "lru-cache";
 import type { JwtPayload } from "./read-jwt.ts";
 
 const { $id: _id, ...schema } = restrictionsSchema;
@@ -37,7 +38,7 @@ const POLICY_CACHE_SIZE = 1000;
  * user, so compiled policies are cached by their JSON.
  */
 export function createTokenBodyReader() {
-  const policies = new Map<string, CompiledPolicy>();
+  const policies = new LRUCache<string, CompiledPolicy>({ max: POLICY_CACHE_SIZE });
   return function readTokenBody(payload: JwtPayload): TokenBody {
     const token = payload.token;
     if (typeof token !== "object" || token === null || Array.isArray(token))
@@ -85,7 +86,6 @@ export function createTokenBodyReader() {
         };
       policy = compilePolicy(read.value);
       policies.set(cacheKey, policy);
-      if (policies.size > POLICY_CACHE_SIZE) policies.delete(policies.keys().next().value as string);
     }
     return { ok: true, tag, policy, singleUse, subject: sub, tokenId: jti };
   };

@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import type { ErrorCode } from "@portcullis/core";
+import { LRUCache } from "lru-cache";
 import type { Clock } from "../../domain/clock.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from "../../storage/records.ts";
@@ -45,10 +46,12 @@ const VERIFIED_CACHE_SIZE = 10_000;
  * is loaded once per org into memory and refreshed after `ttlMs` or when it changes here.
  */
 export class TokenVerifier {
-  private readonly orgs = new Map<string, OrgEntry>();
+  private readonly orgs = new LRUCache<string, OrgEntry>({ max: MAX_ORGS_CACHED });
   private readonly readBody = createTokenBodyReader();
   /** Tokens already verified, by their exact text; a browser reuses its token for several requests. */
-  private readonly verified = new Map<string, { principal: TokenPrincipal; org: OrgEntry; validUntil: number }>();
+  private readonly verified = new LRUCache<string, { principal: TokenPrincipal; org: OrgEntry; validUntil: number }>({
+    max: VERIFIED_CACHE_SIZE,
+  });
 
   constructor(
     private readonly deps: {
@@ -84,7 +87,6 @@ export class TokenVerifier {
       const org = this.orgs.get(result.principal.orgId);
       if (org) {
         this.verified.set(token, { principal: result.principal, org, validUntil: result.principal.expiresAtMs });
-        if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
       }
     }
     return result;
@@ -242,7 +244,6 @@ export class TokenVerifier {
       expiresAt: Math.min(now + this.deps.ttlMs, graceEnds),
     };
     this.orgs.set(orgId, entry);
-    if (this.orgs.size > MAX_ORGS_CACHED) this.orgs.delete(this.orgs.keys().next().value as string);
     return entry;
   }
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { hasDuplicateKeys } from "../../src/auth/jwt/duplicate-keys.ts";
+
+const many = (n: number, extra = "") =>
+  `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",")}${extra}}`;
+
+describe("hasDuplicateKeys", () => {
+  it.each([
+    ['{"a":1,"a":2}', true],
+    ['{"a":1,"b":2}', false],
+    ['{"a":1,"\\u0061":2}', true],
+    ['{"\\"":1,"\\"":2}', true],
+    ['{"a\\\\":1,"a":2}', false],
+    ['{"o":{"x":1,"x":2}}', true],
+    ['{"o":{"x":1},"p":{"x":1}}', false],
+    ['{"l":[{"x":1},{"x":2}]}', false],
+    ['{"l":[{"x":1,"x":2}]}', true],
+    ['{"l":["a","a"],"a":1}', false],
+    ['{"s":"a\\",\\"s\\":1","t":1}', false],
+    ['{"s":"{\\"x\\":1,\\"x\\":1}"}', false],
+    ['{"a":{"b":[1,{"c":1}],"c":2},"c":3}', false],
+    ['{"a":{"b":[1,{"c":1}],"c":2},"a":3}', true],
+    ['{"":1,"":2}', true],
+    ['{"a":"a","b":"a"}', false],
+    ['[{"a":1},{"a":1}]', false],
+    [many(40), false],
+    [many(40, ',"k39":0'), true],
+    [many(40, ',"k0":0'), true],
+    [many(9, ',"k3":0'), true],
+  ])("%s → %s", (json, expected) => {
+    JSON.parse(json); // the function is only ever given valid JSON
+    expect(hasDuplicateKeys(json)).toBe(expected);
+  });
+});
