@@ -1,6 +1,6 @@
 import { type CompiledPolicy, compilePolicy } from "@portcullis/core";
-import type { Clock } from "../domain/clock.ts";
 import { LRUCache } from "lru-cache";
+import type { Clock } from "../domain/clock.ts";
 import type { KeyRecord } from "../storage/records.ts";
 
 /** What a request needs of a key, with its restrictions compiled once when it is loaded. */

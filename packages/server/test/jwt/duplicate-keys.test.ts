@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hasDuplicateKeys } from "../../src/auth/jwt/duplicate-keys.ts";
 
-const many = (n: number, extra = "") =>
-  `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",")}${extra}}`;
+const many = (n: number, extra = "") => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",")}${extra}}`;
 
 describe("hasDuplicateKeys", () => {
   it.each([
