@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fill, ROOT, sample } from "./lib/doc-samples.ts";
 import { runShellSample } from "./lib/run-sample.ts";
@@ -73,5 +75,44 @@ describe("docs/limits.md", () => {
       totals: { allowed: 0, refused: 1 },
       byReason: { ORIGIN_NOT_ALLOWED: 1 },
     });
+  });
+});
+
+/** The "The fields" table: each field with its example value, as JSON. */
+function fieldTable(): [string, unknown][] {
+  const text = readFileSync(join(ROOT, DOC), "utf8");
+  const section = text.slice(text.indexOf("## The fields"), text.indexOf("## How they are enforced"));
+  return section
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => {
+      const [field, example] = line
+        .split("|")
+        .slice(1, 3)
+        .map((cell) => /`([^`]+)`/.exec(cell)?.[1] ?? "");
+      return [field as string, JSON.parse(example as string)];
+    });
+}
+
+describe("docs/limits.md fields", () => {
+  it("has the table", () => {
+    expect(fieldTable().map(([field]) => field)).toEqual([
+      "rateLimits",
+      "maxConcurrentCalls",
+      "maxConcurrentCallsPerUser",
+      "spendLimit",
+      "userSpendLimit",
+      "maxCallDurationSeconds",
+      "expiresAt",
+      "requireChallenge",
+      "mode",
+    ]);
+  });
+
+  it.each(fieldTable())("%s: the example is accepted on a public key", async (field, example) => {
+    const key = await server.admin<Key>("POST", "/token", { tag: "public", restrictions: { [field]: example } });
+    // A time is saved in its canonical form (with milliseconds): the same instant.
+    const same = (value: unknown) => (field === "expiresAt" ? Date.parse(String(value)) : value);
+    expect(same(key.restrictions[field])).toEqual(same(example));
   });
 });

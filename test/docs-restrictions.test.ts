@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fill, sample } from "./lib/doc-samples.ts";
+import { fill, ROOT, sample } from "./lib/doc-samples.ts";
 import { type LocalServer, startLocalServer } from "./lib/servers.ts";
 
 /** The examples of docs/restrictions.md, saved on a public key and enforced on call starts. */
@@ -58,5 +60,54 @@ describe("docs/restrictions.md examples", () => {
     expect((await server.webCall(key, "https://a.example.com", firstMessage)).status).toBe(201);
     const model = { assistantId, assistantOverrides: { model: { provider: "script", rules: [] } } };
     expect((await server.webCall(key, "https://a.example.com", model)).body.code).toBe("OVERRIDE_NOT_ALLOWED");
+  });
+});
+
+/** The rows of the "Origin rules" table: a rule, the origins it matches and those it does not. */
+function originTable(): { rule: string; matches: string[]; misses: string[] }[] {
+  const text = readFileSync(join(ROOT, DOC), "utf8");
+  const section = text.slice(text.indexOf("## Origin rules"), text.indexOf("## Overrides"));
+  const ticked = (cell: string | undefined) => [...(cell ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
+  return section
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => {
+      const [rule, matches, misses] = line.split("|").slice(1, 4).map(ticked);
+      return { rule: rule?.[0] as string, matches: matches ?? [], misses: misses ?? [] };
+    });
+}
+
+describe("docs/restrictions.md origin rules", () => {
+  it("has the table", () => {
+    expect(originTable().map((row) => row.rule)).toEqual([
+      "https://app.example.com",
+      "https://*.example.com",
+      "http://localhost:3000",
+      "https://bücher.example",
+    ]);
+  });
+
+  it.each(originTable())("$rule matches and misses what the table says", async ({ rule, matches, misses }) => {
+    const key = await server.admin<{ value: string }>("POST", "/token", {
+      tag: "public",
+      restrictions: { allowedOrigins: [rule] },
+    });
+    for (const origin of matches)
+      expect({ origin, ...(await server.webCall(key.value, origin, { assistantId })) }).toMatchObject({ status: 201 });
+    for (const origin of misses)
+      expect({ origin, code: (await server.webCall(key.value, origin, { assistantId })).body.code }).toEqual({
+        origin,
+        code: "ORIGIN_NOT_ALLOWED",
+      });
+  });
+
+  it.each(["https://*.vercel.app", "https://*.co.uk", "https://*.com"])("%s is refused when saved", async (rule) => {
+    const answer = await server.app.inject({
+      method: "POST",
+      url: "/token",
+      headers: { authorization: `Bearer ${server.privateKey}` },
+      payload: { tag: "public", restrictions: { allowedOrigins: [rule] } },
+    });
+    expect(answer.json()).toMatchObject({ statusCode: 400, code: "INVALID_ORIGIN_RULE" });
   });
 });
