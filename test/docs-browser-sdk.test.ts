@@ -1,5 +1,6 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fill, ROOT, sample } from "./lib/doc-samples.ts";
 import { runNodeSample } from "./lib/run-sample.ts";
 import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
@@ -13,6 +14,7 @@ import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
 const APP = "https://app.example.com";
 const SDK = JSON.stringify(join(ROOT, "packages/web/src/index.ts"));
 const tmp = tempDir("docs-browser-sdk");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let server: LocalServer;
 let assistantId: string;
@@ -52,7 +54,7 @@ describe("packages/web/README.md", () => {
     timeout: 60_000,
   }, async () => {
     const run = await runNodeSample(join(tmp, "start-refused.mts"), page(), { origin: "https://evil.example" });
-    expect(run.stdout).toMatch(/^ORIGIN_NOT_ALLOWED req_\w+$/);
+    expect(run.stdout).toMatch(/^ORIGIN_NOT_ALLOWED req_[\w-]+$/);
   });
 });
 

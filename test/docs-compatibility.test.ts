@@ -1,5 +1,6 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fill, sample } from "./lib/doc-samples.ts";
 import { runNodeSample } from "./lib/run-sample.ts";
 import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
@@ -8,6 +9,7 @@ import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
 
 const DOC = "docs/compatibility.md";
 const tmp = tempDir("docs-compatibility");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let server: LocalServer;
 beforeEach(async () => {

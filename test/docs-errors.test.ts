@@ -39,7 +39,7 @@ describe("docs/errors.md: the error body", () => {
       const refusal = await server.webCall(value, "https://evil.example", { assistantId: id });
       expect(refusal.status).toBe(shown.statusCode);
       expect(Object.keys(refusal.body).sort()).toEqual(Object.keys(shown).sort());
-      expect(refusal.body).toEqual({ ...shown, requestId: expect.stringMatching(/^req_\w+$/) });
+      expect(refusal.body).toEqual({ ...shown, requestId: expect.stringMatching(/^req_[\w-]+$/) });
     } finally {
       await server.close();
     }

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createClientToken } from "@portcullis/node";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fill, ROOT, sample } from "./lib/doc-samples.ts";
 import { runNodeSample, runShellSample, type SampleRun } from "./lib/run-sample.ts";
 import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
@@ -11,6 +12,7 @@ import { type LocalServer, startLocalServer, tempDir } from "./lib/servers.ts";
 const DOC = "docs/jwt.md";
 const APP = "https://app.example.com";
 const tmp = tempDir("docs-jwt");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let server: LocalServer;
 let assistantId: string;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,7 @@ describe("TypeScript samples type-check", () => {
       () => "",
       (error: { stdout?: string }) => error.stdout ?? String(error),
     );
+    rmSync(dir, { recursive: true, force: true });
     expect(result).toBe("");
   });
 });
