@@ -9,6 +9,8 @@ export type CallClient = {
   sendFrame(frame: string): void;
   /** Ends the call and waits until the server has closed the socket. */
   end(): Promise<void>;
+  /** Settles when the socket closes. */
+  closed: Promise<void>;
 };
 
 /** Joins a call's `webCallUrl` as a page on `origin` does, speaking the frames of docs/live-calls.md. */
@@ -35,6 +37,7 @@ export async function joinCall(webCallUrl: string, origin: string): Promise<Call
     },
     send: (content) => socket.send(JSON.stringify({ type: "add-message", message: { role: "user", content } })),
     sendFrame: (frame) => socket.send(frame),
+    closed,
     async end() {
       socket.send(JSON.stringify({ type: "end-call" }));
       await closed;
