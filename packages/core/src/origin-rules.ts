@@ -20,10 +20,12 @@ const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" }
  *
  * Accepted: `scheme://host[:port]` with scheme http or https, or `https://*.example.com` where the
  * wildcard is the whole leftmost label. Refused: paths, query, fragment, credentials, `null`, `*`,
- * a trailing dot, and a wildcard directly on a public suffix (`https://*.vercel.app`).
+ * a trailing dot, and a wildcard directly on a public suffix (`https://*.vercel.app`) or a
+ * single-label name. `*.localhost` is the exception: its names are loopback only (RFC 6761).
  *
  * @example
  * canonicalizeOriginRule("HTTPS://App.Example.com:443"); // { ok: true, canonical: "https://app.example.com", wildcard: false }
+ * canonicalizeOriginRule("http://*.localhost:3000");     // { ok: true, canonical: "http://*.localhost:3000", wildcard: true }
  * canonicalizeOriginRule("https://*.co.uk");             // { ok: false, rule: "https://*.co.uk", reason: "…public suffix…" }
  */
 export function canonicalizeOriginRule(rule: string): OriginRuleResult {
@@ -78,7 +80,10 @@ export function canonicalizeOriginRule(rule: string): OriginRuleResult {
 
   const base = host.slice(WILDCARD_LABEL.length + 1);
   if (base.startsWith("[") || /^[0-9.]+$/.test(base)) return refuse("A wildcard cannot be put on an IP address.");
-  if (!base.includes(".") || getPublicSuffix(base, { allowPrivateDomains: true }) === base)
+  // RFC 6761 §6.3: "localhost" and every name below it are the loopback address, and browsers
+  // resolve them without DNS. So '*.localhost' matches only the visitor's own machine, as an exact
+  // 'http://localhost:3000' does: no name anyone else can register, as below a public suffix.
+  if (base !== "localhost" && (!base.includes(".") || getPublicSuffix(base, { allowPrivateDomains: true }) === base))
     return refuse(
       `'*.${base}' would match sites anyone can register, because ${base} is a public suffix (see publicsuffix.org). Allow your own domain instead, e.g. https://myapp.${base}.`,
     );

@@ -35,6 +35,14 @@ describe("canonicalizeOriginRule: accepted rules and their canonical form", () =
     // a registrable name under a private suffix is the customer's own domain
     ["https://*.myapp.vercel.app", "https://*.myapp.vercel.app", true],
     ["https://*.example.co.uk", "https://*.example.co.uk", true],
+    // RFC 6761: every name under localhost is the visitor's own machine, never someone else's site
+    ["http://*.localhost:3000", "http://*.localhost:3000", true],
+    ["HTTP://*.LocalHost:3000/", "http://*.localhost:3000", true],
+    ["https://*.localhost", "https://*.localhost", true],
+    ["http://*.localhost:80", "http://*.localhost", true],
+    ["http://*.app.localhost:3000", "http://*.app.localhost:3000", true],
+    // a registrable domain that only starts with "localhost" is an ordinary domain
+    ["https://*.localhost.example.com", "https://*.localhost.example.com", true],
   ])("%s → %s", (rule, canonical, wildcard) => {
     expect(canonicalizeOriginRule(rule)).toEqual({ ok: true, canonical, wildcard });
   });
@@ -94,7 +102,16 @@ describe("canonicalizeOriginRule: refused rules", () => {
     ["*.co.uk", "https://*.co.uk"],
     ["*.vercel.app (private suffix)", "https://*.vercel.app"],
     ["*.github.io (private suffix)", "https://*.github.io"],
-    ["*.localhost", "https://*.localhost"],
+    // single-label names other than localhost: anyone on the network or with a resolver can claim them
+    ["*.internal", "https://*.internal"],
+    ["*.local (mDNS)", "http://*.local:3000"],
+    ["*.test", "https://*.test"],
+    // localhost look-alikes and spellings the exception must not let through
+    ["*.localhost with trailing dot", "http://*.localhost.:3000"],
+    ["partial-label wildcard on localhost", "http://*localhost:3000"],
+    ["wildcard below a label on localhost", "http://a.*.localhost:3000"],
+    ["fullwidth * on localhost", "http://\uff0a.localhost:3000"],
+    ["percent-encoded * on localhost", "http://%2A.localhost:3000"],
     ["wildcard on IPv4", "https://*.0.0.1"],
     ["wildcard on IPv6", "https://*.[::1]"],
     // encodings that would smuggle a wildcard past the public-suffix check

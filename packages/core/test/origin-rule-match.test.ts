@@ -98,6 +98,20 @@ const wildcardRows: Row[] = [
   ["https://*.example.com:8443", "https://a.example.com:8444", false],
   ["https://*.bücher.example", "https://shop.xn--bcher-kva.example", true],
   ["https://*.bücher.example", "https://xn--bcher-kva.example", false],
+  // *.localhost: loopback names (RFC 6761), with the port and scheme of the rule, never localhost itself
+  ["http://*.localhost:3000", "http://app.localhost:3000", true],
+  ["http://*.localhost:3000", "http://a.b.localhost:3000", true],
+  ["http://*.localhost:3000", "http://App.LOCALHOST:3000", true],
+  ["http://*.localhost:3000", "http://localhost:3000", false],
+  ["http://*.localhost:3000", "http://app.localhost:5173", false],
+  ["http://*.localhost:3000", "http://app.localhost", false],
+  ["http://*.localhost:3000", "https://app.localhost:3000", false],
+  ["http://*.localhost:3000", "http://applocalhost:3000", false],
+  ["http://*.localhost:3000", "http://app.localhost.evil.io:3000", false],
+  ["http://*.localhost:3000", "http://app.localhost.:3000", false],
+  ["http://*.localhost:3000", "http://127.0.0.1:3000", false],
+  ["http://*.localhost", "http://app.localhost", true],
+  ["http://*.localhost", "http://app.localhost:3000", false],
 ];
 
 describe("compileOriginRules", () => {
