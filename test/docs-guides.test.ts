@@ -23,6 +23,8 @@ const SAMPLES = {
     "check-deny",
     "check-http",
     "report-only-on",
+    "report-only-check",
+    "report-only-check-http",
     "report-only-audit",
     "report-only-off",
     "refusal-headers",
@@ -543,7 +545,7 @@ describe("docs/origins.md", () => {
       joined.socket?.close();
     });
 
-    it("report-only-on, report-only-audit, report-only-off: a rule is tried, watched, then enforced", async () => {
+    it("report-only-on, report-only-check(-http), report-only-audit, report-only-off: a rule is tried, checked, watched, then enforced", async () => {
       const live = await request(server, "POST", "/token", {
         tag: "public",
         name: "Live widget",
@@ -573,14 +575,20 @@ describe("docs/origins.md", () => {
       const joined = await joinCall(passed.body.webCallUrl as string, "https://old.example.com");
       expect(joined.status).toBe(101);
       joined.socket?.close();
-      // check answers ALLOW, as the request got, and marks the rule that would refuse.
-      const check = runShell(
+      // check answers ALLOW, as the request got, and names what enforcing the key would refuse.
+      const check = runShell(server, sample(ORIGINS, "report-only-check").code, vars);
+      expect(check.status, check.stderr).toBe(0);
+      expectOutput(check.stdout, shown(ORIGINS, "report-only-check"));
+      const checkHttp = runShell(server, sample(ORIGINS, "report-only-check-http").code, vars);
+      expectOutput(checkHttp.stdout, shown(ORIGINS, "report-only-check-http"));
+      // Once the rules pass, the answer says so, still in report-only mode.
+      const passing = runShell(
         server,
-        `portcullis check --key $KEY --origin https://old.example.com --assistant $ASST`,
+        "portcullis check --key $KEY --origin https://app.example.com --assistant $ASST --json",
         vars,
       );
-      expect(check.status).toBe(0);
-      expect(check.stdout).toMatch(/^ALLOW\n[\s\S]*✗ origin\s+https:\/\/old\.example\.com matches none of/);
+      expect(JSON.parse(passing.stdout)).toMatchObject({ decision: "allow", mode: "report-only" });
+      expect(JSON.parse(passing.stdout)).not.toHaveProperty("wouldDeny");
 
       // Refusals are flushed every few seconds: poll, as a reader would.
       let audit = runShell(server, sample(ORIGINS, "report-only-audit").code, vars);

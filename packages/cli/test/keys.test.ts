@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initOrg, json, remote, runCli, startServer, type TestServer, tempDir } from "./harness.ts";
 
 type Key = { id: string; tag: string; value?: string; restrictions: Record<string, unknown> };
-type Check = { decision: string; code?: string; rule?: string; field?: string; trace: { rule: string }[] };
+type Check = {
+  decision: string;
+  mode: string;
+  code?: string;
+  rule?: string;
+  field?: string;
+  wouldDeny?: { code: string; rule: string; field?: string };
+  trace: { rule: string }[];
+};
 
 const APP = "https://app.example.com";
 
@@ -70,7 +78,7 @@ describe("keys create and check", () => {
   it("check allows a call the key permits: ALLOW, exit 0, with the trace", async () => {
     const result = await cli(["check", "--key", checked.id, "--origin", APP, "--assistant", assistantId]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^ALLOW/);
+    expect(result.stdout).toMatch(/^ALLOW\n/);
     expect(result.stdout).toMatch(/✓ origin\s+https:\/\/app\.example\.com matches/);
     expect(result.stdout).toMatch(/✓ assistant/);
   });
@@ -108,8 +116,44 @@ describe("keys create and check", () => {
     expect(human.stdout).toContain(`✗ ${rule}`);
 
     expect(machine.code).toBe(1);
-    expect(JSON.parse(machine.stdout)).toMatchObject({ decision: "deny", code, rule });
+    expect(JSON.parse(machine.stdout)).toMatchObject({ decision: "deny", mode: "enforce", code, rule });
+    expect(JSON.parse(machine.stdout)).not.toHaveProperty("wouldDeny");
   });
+
+  it.each<[string, () => string[], string, Check["wouldDeny"]]>([
+    [
+      "another origin",
+      () => ["--origin", "https://evil.example.com", "--assistant", assistantId],
+      "ALLOW (report-only; would deny ORIGIN_NOT_ALLOWED, rule: origin)",
+      { code: "ORIGIN_NOT_ALLOWED", rule: "origin" },
+    ],
+    [
+      "an override not allowed",
+      () => ["--origin", APP, "--assistant", assistantId, "--override", "firstMessage=Hi"],
+      "ALLOW (report-only; would deny OVERRIDE_NOT_ALLOWED, rule: overrides, field: firstMessage)",
+      { code: "OVERRIDE_NOT_ALLOWED", rule: "overrides", field: "firstMessage" },
+    ],
+    [
+      "a request the rules pass",
+      () => ["--origin", APP, "--assistant", assistantId],
+      "ALLOW (report-only; no rule would refuse)",
+      undefined,
+    ],
+  ])(
+    "check on a report-only key, %s: ALLOW, exit 0, and what enforcing would refuse",
+    async (_, args, line, wouldDeny) => {
+      const key = await restrictedKey("--report-only");
+      const [human, machine] = await Promise.all([
+        cli(["check", "--key", key.id, ...args()]),
+        cli(["check", "--key", key.id, ...args(), "--json"]),
+      ]);
+      expect(human.code).toBe(0);
+      expect(human.stdout.split("\n")[0]).toBe(line);
+      const answer = json<Check>(machine);
+      expect(answer).toMatchObject({ decision: "allow", mode: "report-only" });
+      expect(answer.wouldDeny).toEqual(wouldDeny);
+    },
+  );
 
   it("check --override takes JSON values and passes overrides the key allows", async () => {
     const key = await restrictedKey("--allow-override", "variableValues", "--allow-override", "firstMessage");

@@ -44,11 +44,17 @@ export type Assistant = {
 } & Record<string, unknown>;
 
 export type TraceStep = { rule: string; outcome: string; detail?: string };
+/** What a refusal names: the code, the rule and, for an override, the field. */
+export type Refusal = { code: string; rule: string; field?: string };
 export type CheckResult = {
+  /** What a real request gets now, in the key's mode. */
   decision: "allow" | "deny";
+  mode: "enforce" | "report-only";
   code?: string;
   rule?: string;
   field?: string;
+  /** Report-only keys: what the rules refuse once the key is enforced. */
+  wouldDeny?: Refusal;
   trace: TraceStep[];
 };
 

@@ -388,6 +388,25 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
       mode: "report-only",
     });
 
+    // Try a request on the report-only key: allowed, as a real request is, and what enforcing refuses.
+    await page.goto(dashboard(`keys/${keyId}/try`));
+    await page.getByRole("form", { name: "Restrictions" }).waitFor({ state: "detached" });
+    const form = page.getByRole("form", { name: "Try a request" });
+    await form.getByLabel("Saved assistant").selectOption({ index: 1 });
+    await form.getByLabel("Origin header").fill(otherSite.origin);
+    await form.getByRole("button", { name: "Try it" }).click();
+    const decision = form.locator(".decision");
+    await decision.waitFor();
+    await expect(decision.getAttribute("data-decision")).resolves.toBe("allow");
+    await expect(decision.getAttribute("data-would-deny")).resolves.toBe("ORIGIN_NOT_ALLOWED");
+    await expect(decision.textContent()).resolves.toContain(
+      "Allowed (report-only) — would be refused: ORIGIN_NOT_ALLOWED by the origin rule",
+    );
+    await form.getByLabel("Origin header").fill(allowedSite.origin);
+    await form.getByRole("button", { name: "Try it" }).click();
+    await form.locator(".decision:not(.would-deny)").waitFor();
+    await expect(decision.textContent()).resolves.toBe("✓ Allowed (report-only; no rule would refuse)");
+
     await page.goto(dashboard("org"));
     await page.getByLabel("Longest client token (seconds)").fill("600");
     await page.getByLabel("Concurrent calls (whole org)").fill("50");

@@ -333,6 +333,78 @@ describe("POST /token/:id/check", () => {
     expect((await get("/call")).json()).toEqual([]);
   });
 
+  it("on a report-only key, answers allow (what a request gets) and what enforcing would refuse", async () => {
+    const assistant = await createAssistant(t, org.privateKey);
+    const key = await createPublicKey(t, org.privateKey, {
+      mode: "report-only",
+      allowedOrigins: ["https://app.example.com"],
+    });
+    const check = async (payload: Json) =>
+      body(
+        await t.app.inject({ method: "POST", url: `/token/${key.id}/check`, headers: bearer(org.privateKey), payload }),
+      );
+    const app = "https://app.example.com";
+
+    const origin = await check({ origin: "https://evil.io", assistantId: assistant.id });
+    expect(origin).toMatchObject({
+      decision: "allow",
+      mode: "report-only",
+      wouldDeny: { code: "ORIGIN_NOT_ALLOWED", rule: "origin" },
+    });
+    expect(origin).not.toHaveProperty("code");
+    expect(origin.trace).toContainEqual(expect.objectContaining({ rule: "origin", outcome: "fail" }));
+
+    const override = await check({
+      origin: app,
+      assistantId: assistant.id,
+      assistantOverrides: { firstMessage: "Hi" },
+    });
+    expect(override.wouldDeny).toEqual({ code: "OVERRIDE_NOT_ALLOWED", rule: "overrides", field: "firstMessage" });
+
+    const passing = await check({ origin: app, assistantId: assistant.id });
+    expect(passing).toMatchObject({ decision: "allow", mode: "report-only" });
+    expect(passing).not.toHaveProperty("wouldDeny");
+
+    // A missing assistant and a disabled key are refused in report-only mode too: a real deny.
+    expect(await check({ origin: app, assistantId: "asst_0000000000000000" })).toMatchObject({
+      decision: "deny",
+      code: "ASSISTANT_NOT_FOUND",
+    });
+    await patch(key.id, { restrictions: { mode: "report-only", enabled: false } });
+    const disabled = await check({ origin: app, assistantId: assistant.id });
+    expect(disabled).toMatchObject({ decision: "deny", mode: "report-only", code: "KEY_DISABLED", rule: "enabled" });
+    expect(disabled).not.toHaveProperty("wouldDeny");
+  });
+
+  it("names the mode on an enforced key and never sends wouldDeny there", async () => {
+    const key = await createPublicKey(t, org.privateKey, { allowedOrigins: ["https://app.example.com"] });
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/token/${key.id}/check`,
+      headers: bearer(org.privateKey),
+      payload: { origin: "https://evil.io", assistant: { name: "Inline" } },
+    });
+    expect(body(res)).toMatchObject({ decision: "deny", mode: "enforce", code: "ORIGIN_NOT_ALLOWED" });
+    expect(body(res)).not.toHaveProperty("wouldDeny");
+  });
+
+  it("documents mode and wouldDeny in /openapi.json", async () => {
+    const spec = body(await t.app.inject({ method: "GET", url: "/openapi.json" })) as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content: Record<string, { schema: Json }> }> }>
+      >;
+    };
+    const schema = spec.paths["/token/{id}/check"]?.post?.responses["200"]?.content["application/json"]?.schema;
+    expect(schema).toMatchObject({
+      required: expect.arrayContaining(["decision", "mode", "trace"]),
+      properties: {
+        mode: { enum: ["enforce", "report-only"] },
+        wouldDeny: { type: "object", required: ["code", "rule"] },
+      },
+    });
+  });
+
   it("says a private key can never start a web call", async () => {
     const res = await t.app.inject({
       method: "POST",

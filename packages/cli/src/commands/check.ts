@@ -32,9 +32,16 @@ function collectOverride(value: string, previous: unknown): Record<string, unkno
 
 const MARKS = { pass: "✓", fail: "✗", "not-set": "-" } as const;
 
+/** `(report-only; would deny CODE, rule: origin)`: what enforcing the key would change. */
+function wouldDenyNote(result: CheckResult): string {
+  const refusal = result.wouldDeny;
+  if (!refusal) return result.mode === "report-only" ? " (report-only; no rule would refuse)" : "";
+  return ` (report-only; would deny ${refusal.code}, rule: ${refusal.rule}${refusal.field ? `, field: ${refusal.field}` : ""})`;
+}
+
 function printDecision(result: CheckResult): void {
-  const { bold, green, red, dim } = colors();
-  if (result.decision === "allow") print(bold(green("ALLOW")));
+  const { bold, green, red, dim, yellow } = colors();
+  if (result.decision === "allow") print(`${bold(green("ALLOW"))}${yellow(wouldDenyNote(result))}`);
   else
     print(
       `${bold(red(`DENY ${result.code ?? ""}`))}  ${dim(`decided by the ${result.rule ?? "?"} rule${result.field ? ` (field ${result.field})` : ""}`)}`,
@@ -52,7 +59,9 @@ export function registerCheck(program: Command): void {
   withRemote(
     program
       .command("check")
-      .description("simulate a web call with a key: the decision and the rule that made it (exit 0 allow, 1 deny)")
+      .description(
+        "simulate a web call with a key: the decision and the rule that made it (exit 0 allow, 1 deny); on a report-only key, also what enforcing it would refuse",
+      )
       .requiredOption("--key <id>", "the key to check (its ID, key_…)")
       .option("--origin <origin>", "the Origin header to simulate (default: none)")
       .option("--assistant <id>", "the saved assistant the call names")

@@ -14,6 +14,40 @@ function parseJson(text: string, what: string): Record<string, unknown> | undefi
   }
 }
 
+/**
+ * The answer in one line. On a report-only key an allow that the rules would refuse says so, so a
+ * trial is never read as a pass: "Allowed (report-only) — would be refused: CODE by the origin rule".
+ */
+function decisionLine(answer: CheckResult): HTMLElement {
+  const { wouldDeny } = answer;
+  if (answer.decision === "allow" && wouldDeny)
+    return h(
+      "div",
+      { class: "decision allow would-deny", "data-decision": "allow", "data-would-deny": wouldDeny.code },
+      h("strong", null, "⚠ Allowed (report-only)"),
+      h("span", null, ` — would be refused: ${wouldDeny.code} by the ${wouldDeny.rule} rule`),
+      wouldDeny.field && h("span", null, ` (field ${wouldDeny.field})`),
+      h(
+        "p",
+        { class: "hint" },
+        "A real request goes through and is recorded as call.would-deny; once the key is enforced, it is refused.",
+      ),
+    );
+  if (answer.decision === "allow")
+    return h(
+      "div",
+      { class: "decision allow", "data-decision": "allow" },
+      h("strong", null, answer.mode === "report-only" ? "✓ Allowed (report-only; no rule would refuse)" : "✓ Allowed"),
+    );
+  return h(
+    "div",
+    { class: "decision deny", "data-decision": "deny" },
+    h("strong", null, `✗ Refused: ${answer.code ?? ""}`),
+    answer.rule && h("span", null, ` — decided by the ${answer.rule} rule`),
+    answer.field && h("span", null, ` (field ${answer.field})`),
+  );
+}
+
 /** Asks the server what it would decide for a web call with this key; nothing is written. */
 export function tryRequest(key: Key, assistants: Assistant[]): HTMLElement {
   const msg = notice();
@@ -67,13 +101,7 @@ export function tryRequest(key: Key, assistants: Assistant[]): HTMLElement {
       const answer = await api.post<CheckResult>(`/token/${key.id}/check`, body);
       replace(
         result,
-        h(
-          "div",
-          { class: `decision ${answer.decision}`, "data-decision": answer.decision },
-          h("strong", null, answer.decision === "allow" ? "✓ Allowed" : `✗ Refused: ${answer.code ?? ""}`),
-          answer.rule && h("span", null, ` — decided by the ${answer.rule} rule`),
-          answer.field && h("span", null, ` (field ${answer.field})`),
-        ),
+        decisionLine(answer),
         h(
           "ol",
           { class: "trace" },

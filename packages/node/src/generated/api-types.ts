@@ -548,10 +548,25 @@ export type Operations = {
       };
     };
     response: {
+      /** What a real POST /call/web with this body gets now, in the key's current mode. */
       decision: "allow" | "deny";
+      /** The key's mode. In report-only mode a rule's refusal is recorded as call.would-deny, not enforced. */
+      mode: "enforce" | "report-only";
+      /** On a deny: the error code the request is refused with (docs/errors.md). */
       code?: string;
-      rule?: string;
+      /** On a deny: the rule that refuses ('tag': a private key never starts a web call). */
+      rule?: "tag" | "enabled" | "origin" | "assistant" | "transient" | "overrides";
+      /** For OVERRIDE_NOT_ALLOWED: the assistantOverrides field refused. */
       field?: string;
+      /** Report-only keys, on an allow: the refusal the rules give once the key is enforced. Absent when the rules pass. */
+      wouldDeny?: {
+        /** The error code the request would be refused with. */
+        code: string;
+        /** The rule that would refuse. */
+        rule: "enabled" | "origin" | "assistant" | "transient" | "overrides";
+        /** For OVERRIDE_NOT_ALLOWED: the assistantOverrides field refused. */
+        field?: string;
+      };
       trace: {
         rule?: string;
         outcome?: string;

@@ -244,19 +244,30 @@ export async function tokenRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       const { orgId } = request.principal;
       const key = await store.getKey(orgId, request.params.id);
       if (!key) return notFound(reply);
+      // As evaluate() reads it: anything but report-only enforces.
+      const mode = key.restrictions.mode === "report-only" ? "report-only" : "enforce";
       if (key.tag === "private")
         return {
           decision: "deny",
+          mode,
           code: "PRIVATE_KEY_NOT_ALLOWED_HERE",
           rule: "tag",
           trace: [{ rule: "tag", outcome: "fail", detail: "A private key cannot start web calls." }],
         };
       const request_ = describeWebCall(request.body, request.body.origin);
       const { decision } = await decideWebCall(deps.assistants, orgId, compilePolicy(key.restrictions), request_);
+      // The decision is what a real request gets; on a report-only key, wouldDeny is what it gets
+      // once the key is enforced, so a trial never reads as a plain allow.
       return decision.allow
-        ? { decision: "allow", trace: decision.trace }
+        ? {
+            decision: "allow",
+            mode,
+            ...(decision.wouldDeny && { wouldDeny: decision.wouldDeny }),
+            trace: decision.trace,
+          }
         : {
             decision: "deny",
+            mode,
             code: decision.code,
             rule: decision.rule,
             ...(decision.field && { field: decision.field }),

@@ -59,13 +59,43 @@ export const checkBody = {
   },
 } as const;
 
+const RULES = ["enabled", "origin", "assistant", "transient", "overrides"] as const;
+const overrideField = {
+  type: "string",
+  description: "For OVERRIDE_NOT_ALLOWED: the assistantOverrides field refused.",
+} as const;
+
 export const checkResponse = {
   type: "object",
   properties: {
-    decision: { type: "string", enum: ["allow", "deny"] },
-    code: { type: "string" },
-    rule: { type: "string" },
-    field: { type: "string" },
+    decision: {
+      type: "string",
+      enum: ["allow", "deny"],
+      description: "What a real POST /call/web with this body gets now, in the key's current mode.",
+    },
+    mode: {
+      type: "string",
+      enum: ["enforce", "report-only"],
+      description: "The key's mode. In report-only mode a rule's refusal is recorded as call.would-deny, not enforced.",
+    },
+    code: { type: "string", description: "On a deny: the error code the request is refused with (docs/errors.md)." },
+    rule: {
+      type: "string",
+      enum: ["tag", ...RULES],
+      description: "On a deny: the rule that refuses ('tag': a private key never starts a web call).",
+    },
+    field: overrideField,
+    wouldDeny: {
+      type: "object",
+      description:
+        "Report-only keys, on an allow: the refusal the rules give once the key is enforced. Absent when the rules pass.",
+      properties: {
+        code: { type: "string", description: "The error code the request would be refused with." },
+        rule: { type: "string", enum: RULES, description: "The rule that would refuse." },
+        field: overrideField,
+      },
+      required: ["code", "rule"],
+    },
     trace: {
       type: "array",
       items: {
@@ -74,7 +104,7 @@ export const checkResponse = {
       },
     },
   },
-  required: ["decision", "trace"],
+  required: ["decision", "mode", "trace"],
 } as const;
 
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
