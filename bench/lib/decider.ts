@@ -58,7 +58,13 @@ export async function openDecider(dataDir: string, options: { cacheSize?: number
     await store.close();
   }
 
-  return { decide, decideWithoutStore, close };
+  /** Only the token's verification (what issue 3's "within 4x of one HMAC" is about): "ok" or the code. */
+  async function verifyToken(token: string): Promise<string> {
+    const result = await tokens.verify(token);
+    return result.ok ? "ok" : result.code;
+  }
+
+  return { decide, decideWithoutStore, verifyToken, close };
 }
 
 export type Decider = Awaited<ReturnType<typeof openDecider>>;

@@ -1,7 +1,7 @@
 import { inChild } from "./child.ts";
-import { openDecider } from "./decider.ts";
+import { type Decider, openDecider } from "./decider.ts";
 import { alternate, rateAsync, rateSync } from "./micro.ts";
-import type { RunResult, Scenario } from "./scenario.ts";
+import type { Comparison, MetricInfo, RunResult, Scenario } from "./scenario.ts";
 import { type Seed, seedDataDir } from "./seed.ts";
 import { ratio } from "./stats.ts";
 
@@ -15,6 +15,7 @@ export async function measureDecision(
   input: DecisionInput,
   authorization: string | readonly string[],
   floor: () => unknown,
+  extra: (decider: Decider, pick: () => string) => Record<string, () => Promise<number>> = () => ({}),
 ): Promise<RunResult> {
   const { seed, sliceMs, rounds } = input;
   const decider = await openDecider(seed.dataDir);
@@ -34,6 +35,7 @@ export async function measureDecision(
     decision: () => rateAsync(decide, sliceMs),
     withoutStore: () => rateAsync(withoutStore, sliceMs),
     repeated: () => rateAsync(repeated, sliceMs),
+    ...extra(decider, pick),
   };
   await alternate(sides, 1); // warm-up: JIT, key cache, SQLite page cache
   const rates = await alternate(sides, rounds);
@@ -51,8 +53,12 @@ export function decisionScenario(definition: {
   description: string;
   moduleUrl: string;
   floorLabel: string;
-  target: number;
+  /** The judged "decision / floor" target; `undefined` when another comparison carries the target. */
+  target: number | undefined;
   decisionLabel?: string;
+  /** Metrics measured besides the four every decision scenario has, and their comparisons. */
+  extraMetrics?: Record<string, MetricInfo>;
+  extraComparisons?: Comparison[];
 }): Scenario {
   return {
     name: definition.name,
@@ -64,14 +70,18 @@ export function decisionScenario(definition: {
       decision: { label: definition.decisionLabel ?? "decision, whole (as POST /call/web makes it)", unit: "ops/s" },
       withoutStore: { label: "decision without the assistant lookup", unit: "ops/s" },
       repeated: { label: "decision, the same credential every time (warm caches)", unit: "ops/s" },
+      ...definition.extraMetrics,
     },
     comparisons: [
       {
         label: "decision / floor",
         of: (r) => ratio(r.decision, r.floor),
         format: "percent",
-        target: { atLeast: definition.target },
+        ...(definition.target === undefined
+          ? { note: "the whole decision; the target is on the row that names it" }
+          : { target: { atLeast: definition.target } }),
       },
+      ...(definition.extraComparisons ?? []),
       {
         label: "decision without store query / floor",
         of: (r) => ratio(r.withoutStore, r.floor),

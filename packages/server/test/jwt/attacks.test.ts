@@ -49,6 +49,14 @@ afterEach(async () => {
   await w.t.close();
 });
 
+/** Loads both orgs' keys into the verifier with a good token each (org A starts one call). */
+async function warmUp(): Promise<void> {
+  expect((await webCall(w.t, hsToken(w.t, w.a), { assistantId: w.assistantId })).statusCode).toBe(201);
+  const other = await webCall(w.t, hsToken(w.t, w.b), { assistantId: w.assistantId });
+  expectError(other, "ASSISTANT_NOT_FOUND");
+  expect(await callCount(w.t, w.a)).toBe(1);
+}
+
 const parts = (token: string) => token.split(".") as [string, string, string];
 const decode = (part: string): Json => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Json;
 const asym = (pair: KeyPair, header: Json, payload: unknown) =>
@@ -518,6 +526,19 @@ describe("JWT attack suite: every forged or malformed token is refused with its 
       const res = await webCall(w.t, make(), { assistantId: w.assistantId });
       expectError(res, code);
       expect(await callCount(w.t, w.a)).toBe(0);
+    },
+  );
+
+  // Once an org's keys are loaded, a token whose kid names one of them takes a shorter path (one
+  // parse, by the signature library). The same attacks, against both orgs loaded, must be refused
+  // with the same codes.
+  it.each([...algNone, ...keyConfusion, ...signatures, ...kids, ...keyHeaders, ...encoding, ...orgs])(
+    "with both orgs' keys loaded: $name → $code",
+    async ({ code, make }) => {
+      await warmUp();
+      const res = await webCall(w.t, make(), { assistantId: w.assistantId });
+      expectError(res, code);
+      expect(await callCount(w.t, w.a)).toBe(1);
     },
   );
 

@@ -12,7 +12,7 @@ const SMALL_OBJECT = 8;
  * silently, so a token could show one value to a logging proxy and another to us (RFC 8725 §3.9
  * asks verifiers to refuse such input). The text must already be valid JSON.
  *
- * One pass over char codes: this runs on every never-seen token, next to an HMAC.
+ * One pass, jumping from quote to quote: this runs on every never-seen token, next to an HMAC.
  */
 export function hasDuplicateKeys(json: string): boolean {
   // Per open container: the keys seen so far (objects), or undefined (arrays). Token objects are
@@ -32,17 +32,18 @@ export function hasDuplicateKeys(json: string): boolean {
     } else if (c === COMMA) {
       expectKey = stack[stack.length - 1] !== undefined;
     } else if (c === QUOTE) {
-      let end = i + 1;
-      let escaped = false;
-      for (let d = json.charCodeAt(end); d !== QUOTE; d = json.charCodeAt(end)) {
-        if (d === BACKSLASH) {
-          escaped = true;
-          end += 2;
-        } else end += 1;
+      // The closing quote is the first one not escaped, i.e. not after an odd run of backslashes.
+      let end = json.indexOf('"', i + 1);
+      for (;;) {
+        let backslashes = 0;
+        while (json.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = json.indexOf('"', end + 1);
       }
       if (expectKey) {
         // Keys are compared decoded: "a" and "\u0061" are the same key.
-        const key = escaped ? (JSON.parse(json.slice(i, end + 1)) as string) : json.slice(i + 1, end);
+        const raw = json.slice(i + 1, end);
+        const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
         const seen = stack[stack.length - 1] as string[] | Set<string>;
         if (Array.isArray(seen)) {
           if (seen.includes(key)) return true;

@@ -16,9 +16,16 @@ export type JwtPayload = {
   [name: string]: unknown;
 };
 
-export type ReadJwt =
-  | { ok: true; header: JwtHeader; payload: JwtPayload }
-  | { ok: false; code: ErrorCode; message: string };
+export type Refusal = { ok: false; code: ErrorCode; message: string };
+
+/** A token whose shape, spelling and header were read strictly; its payload is not parsed yet. */
+export type JwtParts = { ok: true; header: JwtHeader; payloadSegment: string };
+
+/** Parsed headers by their base64url text (only valid ones are kept). */
+export type HeaderCache = {
+  get(segment: string): JwtHeader | undefined;
+  set(segment: string, header: JwtHeader): unknown;
+};
 
 const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -36,11 +43,11 @@ export function isCanonicalBase64url(text: string): boolean {
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
-function segment(text: string): Record<string, unknown> | undefined {
-  // Canonical base64url only (no padding, no stray bits), so one token has exactly one spelling.
-  if (!isCanonicalBase64url(text)) return undefined;
-  const bytes = Buffer.from(text, "base64url");
-  const json = bytes.toString("utf8");
+function decodeSegment(text: string): string {
+  return Buffer.from(text, "base64url").toString("utf8");
+}
+
+function parseObject(json: string): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -52,21 +59,43 @@ function segment(text: string): Record<string, unknown> | undefined {
   return value as Record<string, unknown>;
 }
 
+const malformed = (message: string): Refusal => ({ ok: false, code: "TOKEN_MALFORMED", message });
+
 /**
- * Reads a compact JWS without trusting it: size and alphabet first (before any parsing), then
- * each part as canonical base64url JSON without duplicate keys. Nothing here checks the signature.
+ * Reads a compact JWS without trusting it: size and alphabet first (before any parsing), the
+ * canonical base64url spelling of all three parts, then the header as JSON without duplicate keys.
+ * The payload is left for `readPayload` (or for the signature library, which parses it anyway).
+ * Nothing here checks the signature.
  */
-export function readJwt(token: string): ReadJwt {
-  const malformed = (message: string): ReadJwt => ({ ok: false, code: "TOKEN_MALFORMED", message });
+export function readJwtParts(token: string, headers?: HeaderCache): JwtParts | Refusal {
   if (token.length > MAX_TOKEN_LENGTH) return malformed(`A token is at most ${MAX_TOKEN_LENGTH} characters.`);
   if (!SHAPE.test(token)) return malformed("A token is three base64url parts joined by dots, signature included.");
   const [h, p, s] = token.split(".") as [string, string, string];
-  const header = segment(h);
-  if (!header) return malformed("The token header is not canonical base64url JSON without duplicate keys.");
-  const payload = segment(p);
-  if (!payload) return malformed("The token payload is not canonical base64url JSON without duplicate keys.");
-  // Verifiers decode the signature leniently (stray trailing bits), so check its spelling here:
-  // otherwise one signed token would have several accepted spellings.
-  if (!isCanonicalBase64url(s)) return malformed("The token signature is not canonical base64url.");
-  return { ok: true, header, payload };
+  // Canonical base64url only (no padding, no stray bits), so one token has exactly one spelling;
+  // verifiers decode leniently, so the signature's spelling is checked here too.
+  if (!isCanonicalBase64url(h) || !isCanonicalBase64url(p) || !isCanonicalBase64url(s))
+    return malformed("The token is not canonical base64url.");
+  // A backend signs every token with the same header, so its parse is reused (frozen: shared).
+  let header = headers?.get(h);
+  if (!header) {
+    header = parseObject(decodeSegment(h));
+    if (!header) return malformed("The token header is not base64url JSON without duplicate keys.");
+    headers?.set(h, Object.freeze(header));
+  }
+  return { ok: true, header, payloadSegment: p };
+}
+
+/** The payload of parts read by `readJwtParts`: a JSON object without duplicate keys. */
+export function readPayload(payloadSegment: string): { ok: true; payload: JwtPayload } | Refusal {
+  const payload = parseObject(decodeSegment(payloadSegment));
+  if (!payload) return malformed("The token payload is not base64url JSON without duplicate keys.");
+  return { ok: true, payload };
+}
+
+/**
+ * For a payload another parser already read (the signature library): true when its text has a
+ * key twice, which that parser would have accepted silently.
+ */
+export function payloadHasDuplicateKeys(payloadSegment: string): boolean {
+  return hasDuplicateKeys(decodeSegment(payloadSegment));
 }

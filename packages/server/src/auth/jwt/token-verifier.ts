@@ -1,16 +1,22 @@
-import { createPublicKey, type JsonWebKey } from "node:crypto";
 import type { ErrorCode } from "@portcullis/core";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../../domain/clock.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
-import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from "../../storage/records.ts";
 import type { Store } from "../../storage/store.ts";
 import type { ResolvedKey } from "../key-cache.ts";
 import { audienceMatches, checkTimes } from "./claims.ts";
 import type { JwksFetcher } from "./jwks-fetcher.ts";
-import { type JwtHeader, type JwtPayload, readJwt } from "./read-jwt.ts";
+import { type Candidate, hsKeyUsable, loadOrgKeys, type OrgKeys } from "./org-keys.ts";
+import {
+  type JwtHeader,
+  type JwtParts,
+  type JwtPayload,
+  payloadHasDuplicateKeys,
+  readJwtParts,
+  readPayload,
+} from "./read-jwt.ts";
 import { createTokenBodyReader } from "./token-body.ts";
-import { type SignatureCheck, signatureCheck } from "./verifier-pool.ts";
+import { signatureCheck } from "./verifier-pool.ts";
 
 /** A principal that came from a token carries what the token said about its user and itself. */
 export type TokenPrincipal = ResolvedKey & {
@@ -22,16 +28,8 @@ export type TokenPrincipal = ResolvedKey & {
 };
 
 export type TokenResult = { ok: true; principal: TokenPrincipal } | { ok: false; code: ErrorCode; message?: string };
-
-type Candidate = { id: string; alg: "HS256" | "ES256" | "EdDSA" | "RS256"; check: SignatureCheck };
-type OrgEntry = {
-  maxTtlSeconds: number;
-  /** `expiresAtMs`: the private key's own expiresAt; the tokens it signed stop verifying with it. */
-  hsKeys: Map<string, { candidates: Candidate[]; enabled: boolean; expiresAtMs: number | undefined }>;
-  signingKeys: Map<string, Candidate>;
-  jwksUrls: { id: string; url: string }[];
-  expiresAt: number;
-};
+type Refused = Extract<TokenResult, { ok: false }>;
+type VerifiedToken = { token: string; principal: TokenPrincipal; org: OrgKeys; validUntil: number };
 
 const KNOWN_ALGS = new Set(["HS256", "ES256", "EdDSA", "RS256"]);
 const KID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,12 +44,16 @@ const VERIFIED_CACHE_SIZE = 10_000;
  * is loaded once per org into memory and refreshed after `ttlMs` or when it changes here.
  */
 export class TokenVerifier {
-  private readonly orgs = new LRUCache<string, OrgEntry>({ max: MAX_ORGS_CACHED });
+  private readonly orgs = new LRUCache<string, OrgKeys>({ max: MAX_ORGS_CACHED });
+  /** Private key ID → its org's loaded keys, for tokens whose `kid` names a key already loaded. */
+  private readonly orgOfHsKey = new LRUCache<string, OrgKeys>({ max: 10 * MAX_ORGS_CACHED });
   private readonly readBody = createTokenBodyReader();
-  /** Tokens already verified, by their exact text; a browser reuses its token for several requests. */
-  private readonly verified = new LRUCache<string, { principal: TokenPrincipal; org: OrgEntry; validUntil: number }>({
-    max: VERIFIED_CACHE_SIZE,
-  });
+  private readonly headers = new LRUCache<string, JwtHeader>({ max: 1000 });
+  /**
+   * Tokens already verified; a browser reuses its token for several requests. Looked up by the
+   * signature part (short, so cheap to hash) and trusted only when the whole text is the same.
+   */
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_CACHE_SIZE });
 
   constructor(
     private readonly deps: {
@@ -71,55 +73,96 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<TokenResult> {
     const now = this.deps.clock.now();
-    const hit = this.verified.get(token);
-    if (hit) {
+    const signature = token.slice(token.lastIndexOf(".") + 1);
+    const hit = this.verified.get(signature);
+    if (hit && hit.token === token) {
       // A token verified before is trusted again only while nothing it relied on changed: the
       // org's cached keys are the same (no revoke, rotate or disable since), its key still usable.
-      if (now < hit.validUntil && this.orgs.get(hit.principal.orgId) === hit.org && hit.org.expiresAt > now) {
+      if (now < hit.validUntil && this.isCurrent(hit.org, now)) {
         const hs = hit.org.hsKeys.get(hit.principal.id);
-        if (!hs || (hs.enabled && !(hs.expiresAtMs !== undefined && now >= hs.expiresAtMs)))
-          return { ok: true, principal: hit.principal };
+        if (!hs || hsKeyUsable(hs, now)) return { ok: true, principal: hit.principal };
       }
-      this.verified.delete(token);
+      this.verified.delete(signature);
     }
-    const result = await this.verifyFresh(token);
+    const result = await this.verifyFresh(token, now);
     if (result.ok) {
-      const org = this.orgs.get(result.principal.orgId);
-      if (org) {
-        this.verified.set(token, { principal: result.principal, org, validUntil: result.principal.expiresAtMs });
-      }
+      const org = this.orgs.peek(result.principal.orgId);
+      if (org)
+        this.verified.set(signature, {
+          token,
+          principal: result.principal,
+          org,
+          validUntil: result.principal.expiresAtMs,
+        });
     }
     return result;
   }
 
-  private async verifyFresh(token: string): Promise<TokenResult> {
-    const read = readJwt(token);
-    if (!read.ok) return read;
-    const { header, payload } = read;
+  private isCurrent(org: OrgKeys, now: number): boolean {
+    return this.orgs.peek(org.orgId) === org && org.expiresAt > now;
+  }
+
+  private async verifyFresh(token: string, now: number): Promise<TokenResult> {
+    const parts = readJwtParts(token, this.headers);
+    if (!parts.ok) return parts;
+    const { header } = parts;
     const alg = header.alg;
     if (typeof alg !== "string" || !KNOWN_ALGS.has(alg))
       return { ok: false, code: "TOKEN_ALG_NOT_ALLOWED", message: "Accepted algorithms: HS256, ES256, EdDSA, RS256." };
     // RFC 7515 §4.1.11: a crit header names extensions the recipient must understand; we understand none.
     if (header.crit !== undefined)
       return { ok: false, code: "TOKEN_MALFORMED", message: "The crit header is not supported." };
+    return (alg === "HS256" && this.acceptWithLoadedKey(token, parts, now)) || this.verifyInFull(token, parts, alg);
+  }
+
+  /**
+   * The common case without parsing the payload twice: `kid` names a private key whose org is
+   * loaded, so the signature library verifies and parses in one pass. Only a token that passes
+   * every check is answered here; anything else (`undefined`) goes through `verifyInFull`, which
+   * alone decides refusals, so both paths refuse alike.
+   */
+  private acceptWithLoadedKey(token: string, parts: JwtParts, now: number): TokenResult | undefined {
+    const kid = parts.header.kid;
+    if (typeof kid !== "string") return undefined;
+    const org = this.orgOfHsKey.get(kid);
+    if (!org || !this.isCurrent(org, now)) return undefined;
+    const key = org.hsKeys.get(kid);
+    if (!key || !hsKeyUsable(key, now)) return undefined;
+    for (const candidate of key.candidates) {
+      const payload = candidate.check(token);
+      if (typeof payload !== "object") continue;
+      if (payload.orgId !== org.orgId || payloadHasDuplicateKeys(parts.payloadSegment)) return undefined;
+      const accepted = this.accept(org, kid, payload);
+      return accepted.ok ? accepted : undefined;
+    }
+    return undefined;
+  }
+
+  private async verifyInFull(token: string, parts: JwtParts, alg: string): Promise<TokenResult> {
+    const read = readPayload(parts.payloadSegment);
+    if (!read.ok) return read;
+    const { payload } = read;
     if (typeof payload.orgId !== "string" || !ORG_ID.test(payload.orgId))
       return { ok: false, code: "TOKEN_MISSING_ORG" };
     const org = await this.loadOrg(payload.orgId);
     if (!org) return { ok: false, code: "TOKEN_MISSING_ORG" };
-
-    const signer = await this.verifySignature(org, header, alg, token);
+    const signer = await this.verifySignature(org, parts.header, alg, token);
     if (!signer.ok) return signer;
+    return this.accept(org, signer.keyId, payload);
+  }
 
+  /** What follows a good signature: times, audience, then the `token` claim's restrictions. */
+  private accept(org: OrgKeys, keyId: string, payload: JwtPayload): TokenResult {
     const times = checkTimes(payload, this.deps.clock.now(), org.maxTtlSeconds);
     if (!times.ok) return times;
     if (!audienceMatches(payload.aud, this.deps.publicUrl)) return { ok: false, code: "TOKEN_AUDIENCE_MISMATCH" };
-    const body = this.readBody(payload as JwtPayload);
+    const body = this.readBody(payload);
     if (!body.ok) return body;
     return {
       ok: true,
       principal: {
-        id: signer.keyId,
-        orgId: payload.orgId,
+        id: keyId,
+        orgId: org.orgId,
         tag: body.tag,
         revoked: false,
         policy: body.policy,
@@ -133,11 +176,11 @@ export class TokenVerifier {
   }
 
   private async verifySignature(
-    org: OrgEntry,
+    org: OrgKeys,
     header: JwtHeader,
     alg: string,
     token: string,
-  ): Promise<{ ok: true; keyId: string } | { ok: false; code: ErrorCode; message?: string }> {
+  ): Promise<{ ok: true; keyId: string } | Refused> {
     const kid = header.kid;
     let candidates: Candidate[];
     if (kid === undefined) {
@@ -148,16 +191,13 @@ export class TokenVerifier {
           message: "Tokens signed with a signing key must name it in kid.",
         };
       const now = this.deps.clock.now();
-      candidates = [...org.hsKeys.values()]
-        .filter((k) => k.enabled && !(k.expiresAtMs !== undefined && now >= k.expiresAtMs))
-        .flatMap((k) => k.candidates);
+      candidates = [...org.hsKeys.values()].filter((k) => hsKeyUsable(k, now)).flatMap((k) => k.candidates);
     } else {
       if (typeof kid !== "string" || !KID.test(kid)) return { ok: false, code: "TOKEN_KEY_UNKNOWN" };
       const hs = org.hsKeys.get(kid);
       if (hs) {
         if (!hs.enabled) return { ok: false, code: "KEY_DISABLED" };
-        if (hs.expiresAtMs !== undefined && this.deps.clock.now() >= hs.expiresAtMs)
-          return { ok: false, code: "KEY_EXPIRED" };
+        if (!hsKeyUsable(hs, this.deps.clock.now())) return { ok: false, code: "KEY_EXPIRED" };
         candidates = hs.candidates;
       } else {
         const asymmetric = org.signingKeys.get(kid) ?? (await this.findInJwks(org, kid));
@@ -171,13 +211,13 @@ export class TokenVerifier {
     if (pinned.length === 0) return { ok: false, code: "TOKEN_ALG_NOT_ALLOWED" };
     for (const candidate of pinned) {
       const outcome = candidate.check(token);
-      if (outcome === "ok") return { ok: true, keyId: candidate.id };
+      if (typeof outcome === "object") return { ok: true, keyId: candidate.id };
       if (outcome === "malformed") return { ok: false, code: "TOKEN_MALFORMED" };
     }
     return { ok: false, code: "TOKEN_SIGNATURE_INVALID" };
   }
 
-  private async findInJwks(org: OrgEntry, kid: string): Promise<Candidate | undefined> {
+  private async findInJwks(org: OrgKeys, kid: string): Promise<Candidate | undefined> {
     for (const { id, url } of org.jwksUrls) {
       const key = await this.deps.jwks.find(url, kid);
       if (key) {
@@ -191,59 +231,14 @@ export class TokenVerifier {
     return undefined;
   }
 
-  private async loadOrg(orgId: string): Promise<OrgEntry | undefined> {
+  private async loadOrg(orgId: string): Promise<OrgKeys | undefined> {
     const now = this.deps.clock.now();
     const cached = this.orgs.get(orgId);
     if (cached && cached.expiresAt > now) return cached;
-    const { store, cipher } = this.deps;
-    const org = await store.getOrg(orgId);
-    if (!org) return undefined;
-    const hsKeys: OrgEntry["hsKeys"] = new Map();
-    const privateKeys = await store.listPrivateKeys(orgId);
-    let graceEnds = Number.POSITIVE_INFINITY;
-    for (const key of privateKeys) {
-      const candidates: Candidate[] = [
-        { id: key.id, alg: "HS256", check: signatureCheck(cipher.open(key.encryptedValue, key.id), "HS256") },
-      ];
-      // During a rotation's grace period, tokens signed with the previous value still verify.
-      const previousUntil = key.previousExpiresAt ? Date.parse(key.previousExpiresAt) : 0;
-      if (key.previousEncryptedValue && previousUntil > now) {
-        graceEnds = Math.min(graceEnds, previousUntil);
-        candidates.push({
-          id: key.id,
-          alg: "HS256",
-          check: signatureCheck(cipher.open(key.previousEncryptedValue, key.id), "HS256"),
-        });
-      }
-      const expiresAt = key.restrictions.expiresAt;
-      hsKeys.set(key.id, {
-        candidates,
-        enabled: key.restrictions.enabled,
-        expiresAtMs: expiresAt === undefined ? undefined : Date.parse(expiresAt),
-      });
-    }
-    const signingKeys: OrgEntry["signingKeys"] = new Map();
-    const jwksUrls: OrgEntry["jwksUrls"] = [];
-    for (const key of await store.listSigningKeys(orgId)) {
-      if (key.kind === "jwks" && key.jwksUrl) jwksUrls.push({ id: key.id, url: key.jwksUrl });
-      else if (key.jwk && key.alg && key.kid) {
-        const publicKey = createPublicKey({ key: key.jwk as JsonWebKey, format: "jwk" });
-        signingKeys.set(key.kid, {
-          id: key.id,
-          alg: key.alg as Candidate["alg"],
-          check: signatureCheck(publicKey, key.alg as Candidate["alg"]),
-        });
-      }
-    }
-    const entry: OrgEntry = {
-      maxTtlSeconds: org.settings.maxTokenTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS,
-      hsKeys,
-      signingKeys,
-      jwksUrls,
-      // Reload no later than the end of a grace period, when an old value must stop verifying.
-      expiresAt: Math.min(now + this.deps.ttlMs, graceEnds),
-    };
+    const entry = await loadOrgKeys(this.deps, orgId, now);
+    if (!entry) return undefined;
     this.orgs.set(orgId, entry);
+    for (const keyId of entry.hsKeys.keys()) this.orgOfHsKey.set(keyId, entry);
     return entry;
   }
 }

@@ -1,6 +1,9 @@
 import { createVerifier } from "fast-jwt";
 
-export type SignatureCheck = (token: string) => "ok" | "bad-signature" | "bad-alg" | "malformed";
+import type { JwtPayload } from "./read-jwt.ts";
+
+/** Verifies a token's signature; when it holds, answers the payload as the library parsed it. */
+export type SignatureCheck = (token: string) => JwtPayload | "bad-signature" | "bad-alg" | "malformed";
 
 /**
  * One fast-jwt verifier per key, built once (the key is imported once) and pinned to the key's
@@ -22,8 +25,7 @@ export function signatureCheck(
   });
   return (token) => {
     try {
-      verify(token);
-      return "ok";
+      return verify(token) as JwtPayload;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === "FAST_JWT_INVALID_SIGNATURE") return "bad-signature";
