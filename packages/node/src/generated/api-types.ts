@@ -140,29 +140,29 @@ export type Credential = {
 };
 
 export type TokenStats = {
-  keyId?: string;
-  window?: string;
-  from?: string;
-  bucketSeconds?: number;
-  totals?: {
-    allowed?: number;
-    refused?: number;
-    wouldRefuse?: number;
+  keyId: string;
+  window: string;
+  from: string;
+  bucketSeconds: number;
+  totals: {
+    allowed: number;
+    refused: number;
+    wouldRefuse: number;
   };
-  byReason?: { [key: string]: number };
-  byOrigin?: {
+  byReason: { [key: string]: number };
+  byOrigin: {
     [key: string]: {
-      allowed?: number;
-      refused?: number;
-      wouldRefuse?: number;
+      allowed: number;
+      refused: number;
+      wouldRefuse: number;
     };
   };
-  buckets?: {
-    start?: string;
-    allowed?: number;
-    refused?: number;
-    wouldRefuse?: number;
-    byReason?: { [key: string]: number };
+  buckets: {
+    start: string;
+    allowed: number;
+    refused: number;
+    wouldRefuse: number;
+    byReason: { [key: string]: number };
   }[];
 };
 
@@ -568,9 +568,9 @@ export type Operations = {
         field?: string;
       };
       trace: {
-        rule?: string;
-        outcome?: string;
-        detail?: string;
+        rule: string;
+        outcome: string;
+        detail: string;
       }[];
     };
   };
@@ -818,19 +818,19 @@ export type Operations = {
     };
     body: undefined;
     response: {
-      id?: string;
-      at?: string;
-      event?: string;
-      actorKeyId?: string | null;
-      keyId?: string | null;
-      targetId?: string | null;
-      reason?: string | null;
-      origin?: string | null;
-      ip?: string | null;
-      userId?: string | null;
-      assistantId?: string | null;
-      callId?: string | null;
-      details?: { [key: string]: unknown } | null;
+      id: string;
+      at: string;
+      event: string;
+      actorKeyId: string | null;
+      keyId: string | null;
+      targetId: string | null;
+      reason: string | null;
+      origin: string | null;
+      ip: string | null;
+      userId: string | null;
+      assistantId: string | null;
+      callId: string | null;
+      details: { [key: string]: unknown } | null;
     }[];
   };
   /** Allowed and refused call starts of a key, per reason and origin, over time */

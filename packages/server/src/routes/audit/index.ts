@@ -36,6 +36,22 @@ const auditResponse = {
     callId: { type: ["string", "null"] },
     details: { type: ["object", "null"], additionalProperties: true },
   },
+  // Every column is sent, null when unset (storage/kysely/audit.ts maps the whole row).
+  required: [
+    "id",
+    "at",
+    "event",
+    "actorKeyId",
+    "keyId",
+    "targetId",
+    "reason",
+    "origin",
+    "ip",
+    "userId",
+    "assistantId",
+    "callId",
+    "details",
+  ],
 } as const;
 
 const WINDOWS: Record<string, { ms: number; bucketMs: number }> = {
@@ -44,6 +60,13 @@ const WINDOWS: Record<string, { ms: number; bucketMs: number }> = {
   "7d": { ms: 7 * 86_400_000, bucketMs: 86_400_000 },
 };
 
+const tallySchema = {
+  type: "object",
+  properties: { allowed: { type: "integer" }, refused: { type: "integer" }, wouldRefuse: { type: "integer" } },
+  required: ["allowed", "refused", "wouldRefuse"],
+} as const;
+
+// summarize() builds every field, every bucket and every tally in full.
 const statsResponse = {
   type: "object",
   properties: {
@@ -51,18 +74,9 @@ const statsResponse = {
     window: { type: "string" },
     from: { type: "string", format: "date-time" },
     bucketSeconds: { type: "integer" },
-    totals: {
-      type: "object",
-      properties: { allowed: { type: "integer" }, refused: { type: "integer" }, wouldRefuse: { type: "integer" } },
-    },
+    totals: tallySchema,
     byReason: { type: "object", additionalProperties: { type: "integer" } },
-    byOrigin: {
-      type: "object",
-      additionalProperties: {
-        type: "object",
-        properties: { allowed: { type: "integer" }, refused: { type: "integer" }, wouldRefuse: { type: "integer" } },
-      },
-    },
+    byOrigin: { type: "object", additionalProperties: tallySchema },
     buckets: {
       type: "array",
       items: {
@@ -74,9 +88,11 @@ const statsResponse = {
           wouldRefuse: { type: "integer" },
           byReason: { type: "object", additionalProperties: { type: "integer" } },
         },
+        required: ["start", "allowed", "refused", "wouldRefuse", "byReason"],
       },
     },
   },
+  required: ["keyId", "window", "from", "bucketSeconds", "totals", "byReason", "byOrigin", "buckets"],
 } as const;
 
 type Tally = { allowed: number; refused: number; wouldRefuse: number };

@@ -101,6 +101,8 @@ export const checkResponse = {
       items: {
         type: "object",
         properties: { rule: { type: "string" }, outcome: { type: "string" }, detail: { type: "string" } },
+        // Every step, core's and the route's own (rule "tag"), has all three.
+        required: ["rule", "outcome", "detail"],
       },
     },
   },
