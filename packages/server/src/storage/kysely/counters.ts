@@ -25,7 +25,13 @@ export async function releaseCounter(db: Db, scope: string, amount: number): Pro
 }
 
 export async function resetCounters(db: Db, prefix: string): Promise<void> {
-  await db.updateTable("limit_counters").set({ used: 0 }).where("scope", "like", `${prefix}%`).execute();
+  // Not LIKE: `_` and `%` in a prefix (IDs, a token's `sub`) would be wildcards, and SQLite's LIKE
+  // ignores ASCII case where PostgreSQL's does not. A literal comparison means the same in both.
+  await db
+    .updateTable("limit_counters")
+    .set({ used: 0 })
+    .where(sql<string>`substr(scope, 1, length(${prefix}))`, "=", prefix)
+    .execute();
 }
 
 export async function setCounter(db: Db, scope: string, used: number): Promise<void> {
