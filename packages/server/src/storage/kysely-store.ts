@@ -58,7 +58,7 @@ export class KyselyStore implements Store {
   }
 
   async createOrg(org: OrgRecord, firstKey: KeyRecord): Promise<void> {
-    await this.db.transaction().execute((trx) => orgs.createOrg(trx, org, firstKey));
+    await this.atomically((db) => orgs.createOrg(db, org, firstKey));
   }
 
   getOrg(id: string): Promise<OrgRecord | undefined> {
@@ -119,7 +119,7 @@ export class KyselyStore implements Store {
 
   async touchKeys(lastUsed: ReadonlyMap<string, string>): Promise<void> {
     if (lastUsed.size === 0) return;
-    await this.db.transaction().execute((trx) => keys.touchKeys(trx, lastUsed));
+    await this.atomically((db) => keys.touchKeys(db, lastUsed));
   }
 
   insertAssistant(assistant: AssistantRecord): Promise<void> {
