@@ -3,6 +3,7 @@
 // monorepo, where src/ is next to this file, the CLI runs its TypeScript sources through tsx instead,
 // so tests and `npx portcullis` always see the code as it is, never a stale build.
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const sources = new URL("../src/main.ts", import.meta.url);
 
@@ -21,7 +22,10 @@ if (existsSync(sources)) {
   return next(specifier, { ...context, conditions: [...context.conditions, "development"] });
 }`;
   registerHooks(`data:text/javascript,${encodeURIComponent(PREFER_SOURCES)}`);
-  await import(sources.href);
+  const { main } = await import(sources.href);
+  await main(process.argv);
 } else {
-  await import("../dist/main.js");
+  const { main } = await import("../dist/main.js");
+  // The build puts the dashboard beside the bundle; the server's default is the monorepo's build.
+  await main(process.argv, { dashboardDir: fileURLToPath(new URL("../dist/dashboard", import.meta.url)) });
 }

@@ -38,32 +38,6 @@ const onlyDeclaredDependencies = {
   },
 };
 
-// The server looks for the dashboard beside its sources, at packages/dashboard/dist. In the bundle its
-// code runs from dist/chunks/, and the dashboard is built into dist/dashboard/: point it there. If the
-// server's line changes, the build stops rather than ship a server that cannot find its dashboard.
-const DASHBOARD_DIR = 'new URL("../../../../dashboard/dist", import.meta.url)';
-const BUNDLED_DASHBOARD_DIR = 'new URL("../dashboard", import.meta.url)';
-
-/** @type {import("esbuild").Plugin} */
-const dashboardBesideBundle = {
-  name: "dashboard-beside-bundle",
-  setup(pluginBuild) {
-    let rewritten = false;
-    pluginBuild.onLoad({ filter: /[\\/]server[\\/]src[\\/]routes[\\/]dashboard[\\/]index\.ts$/ }, ({ path }) => {
-      const source = readFileSync(path, "utf8");
-      if (!source.includes(DASHBOARD_DIR)) return { errors: [{ text: `${path} no longer has ${DASHBOARD_DIR}` }] };
-      rewritten = true;
-      return { contents: source.replace(DASHBOARD_DIR, BUNDLED_DASHBOARD_DIR), loader: "ts" };
-    });
-    pluginBuild.onEnd((result) => {
-      if (!rewritten && result.errors.length === 0)
-        result.errors.push({
-          text: "the server's dashboard route was not bundled where expected: update scripts/build.mjs",
-        });
-    });
-  },
-};
-
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -80,12 +54,13 @@ await build({
   // Workspace packages that also ship built files export their sources under "development": bundle
   // the sources, never a possibly stale dist.
   conditions: ["development"],
-  plugins: [onlyDeclaredDependencies, dashboardBesideBundle],
+  plugins: [onlyDeclaredDependencies],
   logLevel: "warning",
 });
 
 // Built from the dashboard's sources straight into dist/, never copied from packages/dashboard/dist,
-// which may be stale (and which the dashboard's own tests rebuild).
+// which may be stale (and which the dashboard's own tests rebuild). bin/portcullis.js hands this
+// directory to `serve`, which passes it to the server as PORTCULLIS_DASHBOARD_DIR.
 await buildDashboard({
   root: fileURLToPath(new URL("../../dashboard", import.meta.url)),
   build: { outDir: fileURLToPath(new URL("../dist/dashboard", import.meta.url)), emptyOutDir: true },

@@ -11,6 +11,7 @@ import { registerOrgs } from "./commands/orgs.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerSigningKeys } from "./commands/signing-keys.ts";
 import { registerToken } from "./commands/token.ts";
+import type { CliContext } from "./context.ts";
 
 export const VERSION = "0.1.0";
 
@@ -18,7 +19,7 @@ export const VERSION = "0.1.0";
  * The whole command tree. Settings made here before the subcommands are added are inherited by
  * them: commander errors throw (so main maps them to exit code 2) instead of exiting.
  */
-export function buildProgram(): Command {
+export function buildProgram(context: CliContext = {}): Command {
   const program = new Command("portcullis")
     .description("Portcullis: API keys for AI-assistant calls that are safe to publish in a browser.")
     .version(VERSION)
@@ -37,7 +38,7 @@ Exit codes: 0 done or allowed, 1 refused or failed, 2 bad command line.`,
     );
   registerInit(program);
   registerOrgs(program);
-  registerServe(program);
+  registerServe(program, context);
   registerOrg(program);
   registerKeys(program);
   registerAssistants(program);

@@ -18,6 +18,9 @@ export { openDataDir } from "./open-data-dir.ts";
 export type { Cipher } from "./secrets/cipher.ts";
 export { createCipher } from "./secrets/cipher.ts";
 export { loadMasterKey } from "./secrets/master-key.ts";
+// The server's start, as `npm start` (main.ts) and `portcullis serve` run it.
+export type { RunningServer, StartServerOptions } from "./start-server.ts";
+export { exitOnSignals, startServer } from "./start-server.ts";
 export { KyselyStore } from "./storage/kysely-store.ts";
 export { openSqlite, sqlitePath } from "./storage/sqlite/open-sqlite.ts";
 export type { Store } from "./storage/store.ts";

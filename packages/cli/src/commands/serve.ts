@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import type { CliContext } from "../context.ts";
 import { type DataOptions, portNumber, withData } from "../options.ts";
 
 type ServeOptions = DataOptions & { port?: number; host?: string };
 
-/** `portcullis serve`: the server's own entry point, with the CLI's flags turned into its environment. */
-export function registerServe(program: Command): void {
+/** `portcullis serve`: the server's own start (as `npm start`), with the CLI's flags as its settings. */
+export function registerServe(program: Command, context: CliContext = {}): void {
   withData(
     program
       .command("serve")
@@ -17,12 +18,13 @@ export function registerServe(program: Command): void {
         "\nEvery other setting is read from the environment, as 'npm start' reads it (docs/configuration.md).",
       ),
   ).action(async (options: ServeOptions) => {
-    // main.ts is the only place that reads the environment and listens; hand it the flags that way.
-    process.env.PORTCULLIS_DATA_DIR = resolve(options.data);
-    if (options.port !== undefined) process.env.PORT = String(options.port);
-    if (options.host !== undefined) process.env.HOST = options.host;
-    // The server's entry point is not one of its package exports; the path names it for both tsx
-    // (sources) and the bundler, which puts it in a chunk of dist/ loaded only here.
-    await import("../../../server/src/main.ts");
+    // Imported here, not at start: the server (Fastify, SQLite) is for operator commands only.
+    const { exitOnSignals, startServer } = await import("@portcullis/server");
+    const env: Record<string, string | undefined> = { ...process.env, PORTCULLIS_DATA_DIR: resolve(options.data) };
+    if (options.port !== undefined) env.PORT = String(options.port);
+    if (options.host !== undefined) env.HOST = options.host;
+    // The published package serves the dashboard it ships, unless the operator names another.
+    if (context.dashboardDir && !env.PORTCULLIS_DASHBOARD_DIR) env.PORTCULLIS_DASHBOARD_DIR = context.dashboardDir;
+    exitOnSignals(await startServer({ env }));
   });
 }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** One environment variable: its name, default, what it means and how to read it. */
@@ -14,6 +15,13 @@ function integer(min: number, max: number) {
     if (!/^\d+$/.test(raw) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
     return n;
   };
+}
+
+function directory(raw: string): string {
+  const path = resolve(raw);
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(`expected an existing directory (${path} is none)`);
+  return path;
 }
 
 function url(raw: string): string {
@@ -49,6 +57,13 @@ export const SETTINGS = {
     default: "./data",
     description: "Directory for the SQLite database and the generated master key file.",
     parse: (raw: string) => resolve(raw),
+  } satisfies Setting<string>,
+  dashboardDir: {
+    env: "PORTCULLIS_DASHBOARD_DIR",
+    default: undefined,
+    description:
+      "Directory of the built dashboard served at /dashboard/. Default: packages/dashboard/dist, where `npm run build -w @portcullis/dashboard` writes it; the published CLI's `portcullis serve` uses the dashboard it ships.",
+    parse: directory,
   } satisfies Setting<string>,
   publicUrl: {
     env: "PORTCULLIS_PUBLIC_URL",
