@@ -1,4 +1,4 @@
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /**
  * Encodes bytes as a base62 string left-padded with "0" to `width` characters.
@@ -11,7 +11,7 @@ export function encodeBase62(bytes: Uint8Array, width: number): string {
   for (const byte of bytes) n = (n << 8n) | BigInt(byte);
   let out = "";
   while (n > 0n) {
-    out = ALPHABET[Number(n % 62n)] + out;
+    out = BASE62_ALPHABET[Number(n % 62n)] + out;
     n /= 62n;
   }
   return out.padStart(width, "0");

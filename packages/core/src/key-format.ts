@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { encodeBase62, isBase62 } from "./base62.ts";
+import { BASE62_ALPHABET, encodeBase62, isBase62 } from "./base62.ts";
 
 export type KeyTag = "private" | "public";
 
@@ -14,9 +14,15 @@ const CHECKSUM_LENGTH = 6; // 62^6 > 2^32, so every CRC32 fits
 export const KEY_LENGTH = 5 + BODY_LENGTH + CHECKSUM_LENGTH;
 
 function checksum(prefixAndBody: string): string {
-  const crc = crc32(Buffer.from(prefixAndBody, "utf8")) >>> 0;
-  const bytes = new Uint8Array([crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255]);
-  return encodeBase62(bytes, CHECKSUM_LENGTH);
+  // The CRC32 as a number in base62: the same digits encodeBase62 gives its four bytes, without
+  // BigInt (this runs on every request that carries a key).
+  let crc = crc32(Buffer.from(prefixAndBody, "latin1")) >>> 0;
+  let out = "";
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    out = BASE62_ALPHABET[crc % 62] + out;
+    crc = Math.floor(crc / 62);
+  }
+  return out;
 }
 
 /**

@@ -73,65 +73,81 @@ export function evaluate(
   return { allow: true, trace, wouldDeny: field === undefined ? { code, rule } : { code, rule, field } };
 }
 
+const EMPTY_TRACE: readonly TraceStep[] = Object.freeze([]);
+
+function refusal(code: ErrorCode, rule: RuleName, trace: TraceStep[], field?: string): Decision {
+  return field === undefined ? { allow: false, code, rule, trace } : { allow: false, code, rule, field, trace };
+}
+
+// The trace is for people (the simulator, `portcullis check`): a real request, refused ones
+// included, builds none of its strings (`explain` false leaves `steps` undefined). No closures
+// here: this runs on every request.
 function enforce(policy: CompiledPolicy, request: CallRequest, explain: boolean): Decision {
   const { restrictions } = policy;
-  const trace: TraceStep[] = [];
-  // The trace is for people (the simulator, `portcullis check`): a real request, refused ones
-  // included, skips building its strings.
-  const note = (rule: RuleName, outcome: TraceStep["outcome"], detail: () => string) => {
-    if (explain) trace.push({ rule, outcome, detail: detail() });
-  };
-  const refuse = (code: ErrorCode, rule: RuleName, detail: () => string, field?: string): Decision => {
-    note(rule, "fail", detail);
-    return field === undefined ? { allow: false, code, rule, trace } : { allow: false, code, rule, field, trace };
-  };
+  const steps: TraceStep[] | undefined = explain ? [] : undefined;
+  const trace = steps ?? (EMPTY_TRACE as TraceStep[]);
 
-  if (!restrictions.enabled) return refuse("KEY_DISABLED", "enabled", () => "The key is disabled.");
-  note("enabled", "pass", () => "The key is enabled.");
+  if (!restrictions.enabled) {
+    steps?.push({ rule: "enabled", outcome: "fail", detail: "The key is disabled." });
+    return refusal("KEY_DISABLED", "enabled", trace);
+  }
+  steps?.push({ rule: "enabled", outcome: "pass", detail: "The key is enabled." });
 
   if (!restrictions.allowedOrigins) {
-    note("origin", "not-set", () => "No origin rule: any origin may use this key.");
+    steps?.push({ rule: "origin", outcome: "not-set", detail: "No origin rule: any origin may use this key." });
   } else if (!policy.allowOrigin(request.origin)) {
-    return refuse("ORIGIN_NOT_ALLOWED", "origin", () =>
-      request.origin === undefined
-        ? "The request has no usable Origin header (missing, null, repeated or malformed)."
-        : `${request.origin} matches none of: ${restrictions.allowedOrigins?.join(", ")}.`,
-    );
+    steps?.push({
+      rule: "origin",
+      outcome: "fail",
+      detail:
+        request.origin === undefined
+          ? "The request has no usable Origin header (missing, null, repeated or malformed)."
+          : `${request.origin} matches none of: ${restrictions.allowedOrigins.join(", ")}.`,
+    });
+    return refusal("ORIGIN_NOT_ALLOWED", "origin", trace);
   } else {
-    note("origin", "pass", () => `${request.origin} matches an allowed origin rule.`);
+    steps?.push({ rule: "origin", outcome: "pass", detail: `${request.origin} matches an allowed origin rule.` });
   }
 
   if (request.assistantId !== undefined) {
     if (!policy.assistantIds) {
-      note("assistant", "not-set", () => "No assistant rule: any assistant of the org.");
+      steps?.push({ rule: "assistant", outcome: "not-set", detail: "No assistant rule: any assistant of the org." });
     } else if (!policy.assistantIds.has(request.assistantId)) {
-      return refuse(
-        "ASSISTANT_NOT_ALLOWED",
-        "assistant",
-        () => `${request.assistantId} is not in allowedAssistantIds.`,
-      );
+      steps?.push({
+        rule: "assistant",
+        outcome: "fail",
+        detail: `${request.assistantId} is not in allowedAssistantIds.`,
+      });
+      return refusal("ASSISTANT_NOT_ALLOWED", "assistant", trace);
     } else {
-      note("assistant", "pass", () => `${request.assistantId} is in allowedAssistantIds.`);
+      steps?.push({ rule: "assistant", outcome: "pass", detail: `${request.assistantId} is in allowedAssistantIds.` });
     }
   }
 
   if (request.transient) {
-    if (!restrictions.allowTransientAssistant)
-      return refuse("TRANSIENT_ASSISTANT_NOT_ALLOWED", "transient", () => "allowTransientAssistant is false.");
-    note("transient", "pass", () => "allowTransientAssistant is true.");
+    if (!restrictions.allowTransientAssistant) {
+      steps?.push({ rule: "transient", outcome: "fail", detail: "allowTransientAssistant is false." });
+      return refusal("TRANSIENT_ASSISTANT_NOT_ALLOWED", "transient", trace);
+    }
+    steps?.push({ rule: "transient", outcome: "pass", detail: "allowTransientAssistant is true." });
   }
 
   for (const field of request.overrideFields) {
-    if (!policy.overrides.has(field))
-      return refuse(
-        "OVERRIDE_NOT_ALLOWED",
-        "overrides",
-        () => `assistantOverrides.${field} is not in allowedOverrides.`,
-        field,
-      );
+    if (!policy.overrides.has(field)) {
+      steps?.push({
+        rule: "overrides",
+        outcome: "fail",
+        detail: `assistantOverrides.${field} is not in allowedOverrides.`,
+      });
+      return refusal("OVERRIDE_NOT_ALLOWED", "overrides", trace, field);
+    }
   }
   if (request.overrideFields.length > 0)
-    note("overrides", "pass", () => `Allowed overrides: ${request.overrideFields.join(", ")}.`);
+    steps?.push({
+      rule: "overrides",
+      outcome: "pass",
+      detail: `Allowed overrides: ${request.overrideFields.join(", ")}.`,
+    });
 
   return { allow: true, trace };
 }

@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   displayPrefix,
+  encodeBase62,
   generateKeyValue,
   hashKeyValue,
   isBase62,
@@ -88,6 +91,20 @@ function swapCase(char: string): string {
   // Digits have no case; use a letter that differs instead.
   return swapped === char ? (char === "0" ? "1" : "0") : swapped;
 }
+
+describe("checksum spelling", () => {
+  it("is the CRC32's four bytes in base62, so keys issued by any version keep parsing", () => {
+    // Written the way the first version did (BigInt over the CRC's bytes), for 2,000 random bodies.
+    for (let i = 0; i < 2000; i++) {
+      const head = KEY_PREFIXES.public + encodeBase62(randomBytes(24), 33);
+      const crc = crc32(Buffer.from(head, "utf8")) >>> 0;
+      const bytes = new Uint8Array([crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255]);
+      const key = head + encodeBase62(bytes, 6);
+      expect(parseKeyValue(key), key).toBe("public");
+      expect(parseKeyValue(flip(key, KEY_LENGTH - 1))).toBeUndefined();
+    }
+  });
+});
 
 describe("looksLikeKey", () => {
   it.each([

@@ -20,9 +20,11 @@ export type KeyPrincipal = ResolvedKey & { via: "key" };
 type Entry = { key: KeyPrincipal; expiresAt: number };
 
 /**
- * An in-process LRU (lru-cache: O(1) eviction, unlike deleting a Map's oldest entry) of keys by the SHA-256 of their value, with a separate, equally bounded
- * negative cache so a flood of unknown keys costs one lookup each per TTL, not one per request.
- * Memory is bounded by `size`, never by how many keys exist.
+ * An in-process cache of keys by the SHA-256 of their value, bounded by lru-cache (O(1) eviction,
+ * unlike deleting a Map's oldest entry), with a separate, equally bounded negative cache so a
+ * flood of unknown keys costs one lookup each per TTL, not one per request. Hits `peek` (no
+ * recency bookkeeping on the hot path): an entry is re-inserted, so made newest, at each TTL
+ * expiry. Memory is bounded by `size`, never by how many keys exist.
  */
 export class KeyCache {
   private readonly known: LRUCache<string, Entry>;
@@ -42,13 +44,13 @@ export class KeyCache {
   /** The cached key (`undefined` value = known unknown), or `"miss"` when it must be looked up. */
   get(hash: string): KeyPrincipal | undefined | "miss" {
     const now = this.clock.now();
-    const entry = this.known.get(hash);
+    const entry = this.known.peek(hash);
     if (entry) {
       if (entry.expiresAt > now) return entry.key;
       this.known.delete(hash);
       return "miss";
     }
-    const unknownUntil = this.unknown.get(hash);
+    const unknownUntil = this.unknown.peek(hash);
     if (unknownUntil !== undefined) {
       if (unknownUntil > now) return undefined;
       this.unknown.delete(hash);

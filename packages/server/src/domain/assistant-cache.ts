@@ -23,7 +23,7 @@ export class AssistantCache {
   async get(orgId: string, id: string): Promise<AssistantRecord | undefined> {
     const key = `${orgId}\u0000${id}`;
     const now = this.clock.now();
-    const hit = this.entries.get(key);
+    const hit = this.entries.peek(key);
     if (hit && hit.expiresAt > now) return hit.assistant;
     const assistant = await this.store.getAssistant(orgId, id);
     this.entries.set(key, { assistant, expiresAt: now + this.ttlMs });

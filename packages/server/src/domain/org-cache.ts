@@ -18,7 +18,7 @@ export class OrgSettingsCache {
 
   async get(orgId: string): Promise<OrgSettings> {
     const now = this.clock.now();
-    const hit = this.entries.get(orgId);
+    const hit = this.entries.peek(orgId);
     if (hit && hit.expiresAt > now) return hit.settings;
     const settings = (await this.store.getOrg(orgId))?.settings ?? {};
     this.entries.set(orgId, { settings, expiresAt: now + this.ttlMs });

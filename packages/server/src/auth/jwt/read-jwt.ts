@@ -23,7 +23,7 @@ export type JwtParts = { ok: true; header: JwtHeader; payloadSegment: string };
 
 /** Parsed headers by their base64url text (only valid ones are kept). */
 export type HeaderCache = {
-  get(segment: string): JwtHeader | undefined;
+  peek(segment: string): JwtHeader | undefined;
   set(segment: string, header: JwtHeader): unknown;
 };
 
@@ -76,7 +76,7 @@ export function readJwtParts(token: string, headers?: HeaderCache): JwtParts | R
   if (!isCanonicalBase64url(h) || !isCanonicalBase64url(p) || !isCanonicalBase64url(s))
     return malformed("The token is not canonical base64url.");
   // A backend signs every token with the same header, so its parse is reused (frozen: shared).
-  let header = headers?.get(h);
+  let header = headers?.peek(h);
   if (!header) {
     header = parseObject(decodeSegment(h));
     if (!header) return malformed("The token header is not base64url JSON without duplicate keys.");

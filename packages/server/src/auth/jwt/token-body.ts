@@ -66,7 +66,7 @@ export function createTokenBodyReader() {
 
     const raw = body.restrictions ?? {};
     const cacheKey = `${tag}:${JSON.stringify(raw)}`;
-    let policy = policies.get(cacheKey);
+    let policy = policies.peek(cacheKey);
     if (!policy) {
       if (!validateShape(raw)) {
         const issue = validateShape.errors?.[0];

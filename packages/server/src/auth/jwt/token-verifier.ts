@@ -74,7 +74,7 @@ export class TokenVerifier {
   async verify(token: string): Promise<TokenResult> {
     const now = this.deps.clock.now();
     const signature = token.slice(token.lastIndexOf(".") + 1);
-    const hit = this.verified.get(signature);
+    const hit = this.verified.peek(signature);
     if (hit && hit.token === token) {
       // A token verified before is trusted again only while nothing it relied on changed: the
       // org's cached keys are the same (no revoke, rotate or disable since), its key still usable.
@@ -124,7 +124,7 @@ export class TokenVerifier {
   private acceptWithLoadedKey(token: string, parts: JwtParts, now: number): TokenResult | undefined {
     const kid = parts.header.kid;
     if (typeof kid !== "string") return undefined;
-    const org = this.orgOfHsKey.get(kid);
+    const org = this.orgOfHsKey.peek(kid);
     if (!org || !this.isCurrent(org, now)) return undefined;
     const key = org.hsKeys.get(kid);
     if (!key || !hsKeyUsable(key, now)) return undefined;
@@ -233,7 +233,7 @@ export class TokenVerifier {
 
   private async loadOrg(orgId: string): Promise<OrgKeys | undefined> {
     const now = this.deps.clock.now();
-    const cached = this.orgs.get(orgId);
+    const cached = this.orgs.peek(orgId);
     if (cached && cached.expiresAt > now) return cached;
     const entry = await loadOrgKeys(this.deps, orgId, now);
     if (!entry) return undefined;
