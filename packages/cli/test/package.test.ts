@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { publint } from "publint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // What a user gets from `npm install -g @portcullis/cli`: the packed tarball, extracted into a
@@ -103,6 +104,11 @@ describe("the packed @portcullis/cli", () => {
       bare.filter((s) => !s.startsWith("node:") && !builtinModules.includes(packageName(s))).map(packageName),
     );
     expect([...packages].sort()).toEqual([...DEPENDENCIES].sort());
+  });
+
+  it("is clean under publint (strict, suggestions included)", async () => {
+    const { messages } = await publint({ pkgDir: installed, level: "suggestion", strict: true });
+    expect(messages.map((m) => `${m.type} ${m.code} at ${m.path.join(".")}`)).toEqual([]);
   });
 
   it("declares each dependency with the range of the workspace package it comes from", () => {
