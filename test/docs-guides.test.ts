@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { type ERROR_CATALOG, OVERRIDE_FIELDS, OVERRIDE_RISKS } from "@portcullis/core";
 import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { fill, ROOT, readSamples, sample } from "./lib/doc-samples.ts";
+import { type ServerProcess, startServerProcess } from "./lib/servers.ts";
 
 // Every sample of the two guides, in the order they appear. Kept here, in plain strings, so the
 // samples guard (test/docs-samples-guard.test.ts) sees each id next to its doc; a test below checks
@@ -175,18 +175,7 @@ async function inProcess() {
 
 // ---------- a real server, and samples run in bash ----------
 
-type RealServer = { child: ChildProcess; port: number; url: string; privateKey: string; assistantId: string };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+type RealServer = { running: ServerProcess; port: number; url: string; privateKey: string; assistantId: string };
 
 const childEnv = (extra: Record<string, string>) => ({
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^PORTCULLIS_|^PORT$/.test(name))),
@@ -196,43 +185,21 @@ const childEnv = (extra: Record<string, string>) => ({
 });
 
 async function startServer(dataDir: string): Promise<RealServer> {
-  const port = await freePort();
+  const running = await startServerProcess(dataDir, {
+    HOST: "127.0.0.1",
+    PORTCULLIS_PUBLIC_URL: "http://localhost:{port}",
+    PORTCULLIS_MASTER_KEY: MASTER_KEY,
+    LOG_LEVEL: "silent",
+  });
+  const { port } = running;
   const url = `http://localhost:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: ROOT,
-    env: childEnv({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PORTCULLIS_DATA_DIR: dataDir,
-      PORTCULLIS_PUBLIC_URL: url,
-      LOG_LEVEL: "silent",
-    }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portcullis listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}: ${output}`));
-    });
-  });
   const init = spawnSync(process.execPath, [CLI, "init", "--data", dataDir, "--name", "Acme", "--json"], {
     env: childEnv({}),
     encoding: "utf8",
   });
   if (init.status !== 0) throw new Error(`portcullis init failed: ${init.stderr}`);
   const { privateKey } = JSON.parse(init.stdout) as { privateKey: string };
-  const server = { child, port, url, privateKey, assistantId: "" };
+  const server = { running, port, url, privateKey, assistantId: "" };
   // The README walk-through's assistant: its first message greets {{name}}.
   const assistant = await request(server, "POST", "/assistant", {
     name: "Support",
@@ -325,11 +292,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (server?.child.exitCode === null) {
-    const exited = new Promise((resolve) => server.child.once("exit", resolve));
-    server.child.kill("SIGTERM");
-    await exited;
-  }
+  await server?.running.close();
   rmSync(TMP, { recursive: true, force: true });
 });
 

@@ -25,12 +25,18 @@ export async function freePort(): Promise<number> {
 
 export type ServerProcess = { port: number; child: ChildProcess; output(): string; close(): Promise<void> };
 
-/** `packages/server/src/main.ts` in its own process, as `npm start` runs it, on `dataDir` and a free port. */
-export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+/**
+ * `packages/server/src/main.ts` in its own process, as `npm start` runs it, on `dataDir` and a free
+ * port; `env` adds settings (`{port}` in a value is replaced by the port, e.g. for the public URL).
+ */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
+  const extra = Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, value.replaceAll("{port}", String(port))]),
+  );
   const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
     cwd: ROOT,
-    env: { ...inherited(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...inherited(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extra },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
