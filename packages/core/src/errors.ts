@@ -106,6 +106,10 @@ export const ERROR_CATALOG = {
     status: 403,
     message: "Your role does not allow this. Ask an owner or admin of the org.",
   },
+  LAST_OWNER: {
+    status: 409,
+    message: "An org keeps at least one owner: make another member an owner first.",
+  },
   // Joining a live call
   CALL_TOKEN_INVALID: {
     status: 401,

@@ -11,6 +11,8 @@ export { ConfigError, loadConfig, SETTINGS } from "./config/config.ts";
 export { AssistantCache } from "./domain/assistant-cache.ts";
 export type { Clock } from "./domain/clock.ts";
 export { systemClock } from "./domain/clock.ts";
+export type { RoleChange, RoleChanger } from "./domain/member-role.ts";
+export { changeMemberRole } from "./domain/member-role.ts";
 export { createSetupLink } from "./domain/members.ts";
 export { createOrgWithKey } from "./domain/orgs.ts";
 export { decideWebCall, describeWebCall } from "./domain/web-call.ts";

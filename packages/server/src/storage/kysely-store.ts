@@ -21,6 +21,7 @@ import type {
   DecisionCount,
   KeyRecord,
   MemberRecord,
+  MemberRole,
   OrgRecord,
   OrgSettings,
   Page,
@@ -280,6 +281,14 @@ export class KyselyStore implements Store {
     return members.countMembers(this.db, orgId);
   }
 
+  updateMemberRole(orgId: string, id: string, role: MemberRole): Promise<MemberRecord | undefined> {
+    return members.updateMemberRole(this.db, orgId, id, role);
+  }
+
+  updateMemberPassword(orgId: string, id: string, passwordHash: string): Promise<boolean> {
+    return members.updateMemberPassword(this.db, orgId, id, passwordHash);
+  }
+
   deleteMember(orgId: string, id: string): Promise<MemberRecord | undefined> {
     return this.atomically((db) => members.deleteMember(db, orgId, id));
   }
@@ -300,8 +309,8 @@ export class KyselyStore implements Store {
     return members.deleteSession(this.db, id);
   }
 
-  deleteMemberSessions(orgId: string, memberId: string): Promise<number> {
-    return members.deleteMemberSessions(this.db, orgId, memberId);
+  deleteMemberSessions(orgId: string, memberId: string, exceptSessionId?: string): Promise<number> {
+    return members.deleteMemberSessions(this.db, orgId, memberId, exceptSessionId);
   }
 
   purgeSessions(nowMs: number, idleBeforeMs: number): Promise<number> {

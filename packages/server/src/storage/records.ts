@@ -165,6 +165,8 @@ export const AUDIT_EVENTS = [
   "signing-key.delete",
   "org.update",
   "member.create",
+  "member.update",
+  "member.password-change",
   "member.delete",
   "session.create",
   "session.revoke",

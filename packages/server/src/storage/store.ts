@@ -9,6 +9,7 @@ import type {
   EndedReason,
   KeyRecord,
   MemberRecord,
+  MemberRole,
   OrgRecord,
   OrgSettings,
   Page,
@@ -139,6 +140,13 @@ export type Store = {
   getMember(orgId: string, id: string): Promise<MemberRecord | undefined>;
   listMembers(orgId: string): Promise<MemberRecord[]>;
   countMembers(orgId: string): Promise<number>;
+  /**
+   * Changes a member's role, in one guarded statement: an owner becomes an admin or viewer only
+   * while the org has another owner. Undefined when there is no such member or that guard refused.
+   */
+  updateMemberRole(orgId: string, id: string, role: MemberRole): Promise<MemberRecord | undefined>;
+  /** Replaces a member's password hash: whether the member existed. */
+  updateMemberPassword(orgId: string, id: string, passwordHash: string): Promise<boolean>;
   /** Removes a member and, with it, every session of theirs. */
   deleteMember(orgId: string, id: string): Promise<MemberRecord | undefined>;
 
@@ -147,8 +155,8 @@ export type Store = {
   findSession(tokenHash: string): Promise<{ session: SessionRecord; member: MemberRecord } | undefined>;
   touchSession(id: string, lastSeenAtMs: number): Promise<void>;
   deleteSession(id: string): Promise<boolean>;
-  /** Ends every session of a member: how many there were. */
-  deleteMemberSessions(orgId: string, memberId: string): Promise<number>;
+  /** Ends every session of a member, but `exceptSessionId` when given: how many ended. */
+  deleteMemberSessions(orgId: string, memberId: string, exceptSessionId?: string): Promise<number>;
   /** Drops sessions past their absolute end or idle since before `idleBeforeMs`. */
   purgeSessions(nowMs: number, idleBeforeMs: number): Promise<number>;
 

@@ -3,6 +3,7 @@ import { auditEvent } from "../../audit/audit-event.ts";
 import { audited } from "../../audit/audited.ts";
 import { hashPassword } from "../../auth/session/passwords.ts";
 import type { SessionPrincipal } from "../../auth/session/sessions.ts";
+import { changeMemberRole } from "../../domain/member-role.ts";
 import { mayManage, newMember, normalizeEmail } from "../../domain/members.ts";
 import { sendError } from "../../http/errors.ts";
 import { errorResponses, idParams } from "../../http/schemas.ts";
@@ -29,6 +30,13 @@ const createBody = {
   additionalProperties: false,
   required: ["email", "password", "role"],
   properties: { email: emailField, password: newPasswordField, role: { type: "string", enum: ROLES } },
+} as const;
+
+const updateBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["role"],
+  properties: { role: { type: "string", enum: ROLES } },
 } as const;
 
 // The password hash never leaves the server.
@@ -124,6 +132,32 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     },
   );
 
+  app.patch<{ Params: { id: string }; Body: { role: MemberRole } }>(
+    "/member/:id",
+    {
+      schema: {
+        ...common,
+        summary: "Change a member's role (the org keeps at least one owner)",
+        params: idParams,
+        body: updateBody,
+        response: { 200: memberResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { manager } = request;
+      const result = await changeMemberRole(store, clock, manager.orgId, request.params.id, request.body.role, {
+        memberId: manager.memberId,
+        role: manager.role,
+        ip: request.ip,
+      });
+      if (result.ok) return present(result.member);
+      if (result.code === "NOT_FOUND") return notFound(reply);
+      if (result.code === "ROLE_FORBIDDEN")
+        return sendError(reply, "ROLE_FORBIDDEN", { message: "Only an owner makes or unmakes an owner." });
+      return sendError(reply, "LAST_OWNER");
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     "/member/:id",
     {
@@ -141,8 +175,7 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
       if (!mayManage(manager.role, target.role)) return ownersOnly(reply);
       if (target.role === "owner") {
         const owners = (await store.listMembers(manager.orgId)).filter((m) => m.role === "owner");
-        if (owners.length <= 1)
-          return sendError(reply, "CONFLICT", { message: "An org keeps at least one owner; add another owner first." });
+        if (owners.length <= 1) return sendError(reply, "LAST_OWNER");
       }
       const deleted = await audited(
         store,

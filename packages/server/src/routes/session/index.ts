@@ -11,6 +11,7 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../h
 import type { MemberRecord, SessionRecord } from "../../storage/records.ts";
 import type { Store } from "../../storage/store.ts";
 import type { RouteDeps } from "../deps.ts";
+import { passwordRoute } from "./password.ts";
 import { loginBody, sessionResponse, sessionSecurity, setupBody } from "./schemas.ts";
 
 export type SessionDeps = RouteDeps & { sessions: Sessions; loginLimits: LoginLimits };
@@ -23,7 +24,7 @@ const present = (member: Pick<MemberRecord, "id" | "email" | "role" | "orgId">, 
 
 /**
  * Dashboard sign-in: first-run setup of an org's owner, sign-in with email and password, the
- * current session, sign-out. The session is an HttpOnly, SameSite=Strict cookie.
+ * current session, sign-out, a password change. The session is an HttpOnly, SameSite=Strict cookie.
  */
 export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const { store, clock, sessions, loginLimits } = deps;
@@ -167,4 +168,6 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       return reply.code(204).send();
     },
   );
+
+  await passwordRoute(app, deps);
 }

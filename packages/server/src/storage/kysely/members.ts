@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { MemberTable, SessionTable } from "../database.ts";
-import type { MemberRecord, SessionRecord, SetupTokenRecord } from "../records.ts";
+import type { MemberRecord, MemberRole, SessionRecord, SetupTokenRecord } from "../records.ts";
 import type { Db } from "./db.ts";
 
 /** Dashboard members, their sessions, and the one-time setup tokens that create an org's owner. */
@@ -90,6 +90,46 @@ export async function deleteMember(db: Db, orgId: string, id: string): Promise<M
   return row && toMember(row);
 }
 
+/**
+ * Changes a member's role in one guarded statement: an owner is turned into another role only
+ * while the org has another owner, so two owners demoting each other at once cannot both succeed.
+ * Undefined when there is no such member or the guard refused.
+ */
+export async function updateMemberRole(
+  db: Db,
+  orgId: string,
+  id: string,
+  role: MemberRole,
+): Promise<MemberRecord | undefined> {
+  let query = db.updateTable("members").set({ role }).where("org_id", "=", orgId).where("id", "=", id);
+  if (role !== "owner")
+    query = query.where((eb) =>
+      eb.or([
+        eb("role", "!=", "owner"),
+        eb.exists(
+          db
+            .selectFrom("members as other")
+            .select("other.id")
+            .where("other.org_id", "=", orgId)
+            .where("other.role", "=", "owner")
+            .where("other.id", "!=", id),
+        ),
+      ]),
+    );
+  const row = await query.returningAll().executeTakeFirst();
+  return row && toMember(row);
+}
+
+export async function updateMemberPassword(db: Db, orgId: string, id: string, passwordHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable("members")
+    .set({ password_hash: passwordHash })
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
   await db
     .insertInto("sessions")
@@ -124,12 +164,15 @@ export async function deleteSession(db: Db, id: string): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function deleteMemberSessions(db: Db, orgId: string, memberId: string): Promise<number> {
-  const result = await db
-    .deleteFrom("sessions")
-    .where("org_id", "=", orgId)
-    .where("member_id", "=", memberId)
-    .executeTakeFirst();
+export async function deleteMemberSessions(
+  db: Db,
+  orgId: string,
+  memberId: string,
+  exceptSessionId?: string,
+): Promise<number> {
+  let query = db.deleteFrom("sessions").where("org_id", "=", orgId).where("member_id", "=", memberId);
+  if (exceptSessionId !== undefined) query = query.where("id", "!=", exceptSessionId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

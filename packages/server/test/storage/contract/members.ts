@@ -31,6 +31,42 @@ export function membersContract(open: OpenStore): void {
       expect(await t.store.countMembers("org_a")).toBe(2);
     });
 
+    it("updateMemberRole changes a role in the member's org only", async () => {
+      await seedOrg(t.store, "org_a");
+      await seedOrg(t.store, "org_b");
+      await t.store.insertMember(memberRecord("org_a", "mem_1", { role: "viewer" }));
+      expect(await t.store.updateMemberRole("org_a", "mem_1", "admin")).toEqual(
+        memberRecord("org_a", "mem_1", { role: "admin" }),
+      );
+      expect(await t.store.updateMemberRole("org_b", "mem_1", "owner")).toBeUndefined();
+      expect(await t.store.updateMemberRole("org_a", "mem_unknown", "owner")).toBeUndefined();
+      expect((await t.store.getMember("org_a", "mem_1"))?.role).toBe("admin");
+    });
+
+    it("updateMemberRole leaves the org's last owner an owner, and demotes an owner who has company", async () => {
+      await seedOrg(t.store, "org_a");
+      await seedOrg(t.store, "org_b");
+      await t.store.insertMember(memberRecord("org_a", "mem_1", { role: "owner", email: "1@example.com" }));
+      // Another org's owner does not count.
+      await t.store.insertMember(memberRecord("org_b", "mem_b", { role: "owner", email: "b@example.com" }));
+      expect(await t.store.updateMemberRole("org_a", "mem_1", "admin")).toBeUndefined();
+      expect(await t.store.updateMemberRole("org_a", "mem_1", "owner")).toBeDefined();
+      await t.store.insertMember(memberRecord("org_a", "mem_2", { role: "owner", email: "2@example.com" }));
+      expect((await t.store.updateMemberRole("org_a", "mem_1", "viewer"))?.role).toBe("viewer");
+      expect(await t.store.updateMemberRole("org_a", "mem_2", "viewer")).toBeUndefined();
+      expect((await t.store.listMembers("org_a")).map((m) => m.role)).toEqual(["viewer", "owner"]);
+    });
+
+    it("updateMemberPassword replaces the hash in the member's org only", async () => {
+      await seedOrg(t.store, "org_a");
+      await seedOrg(t.store, "org_b");
+      await t.store.insertMember(memberRecord("org_a", "mem_1"));
+      expect(await t.store.updateMemberPassword("org_b", "mem_1", "$scrypt$other")).toBe(false);
+      expect(await t.store.updateMemberPassword("org_a", "mem_1", "$scrypt$new")).toBe(true);
+      expect((await t.store.getMember("org_a", "mem_1"))?.passwordHash).toBe("$scrypt$new");
+      expect(await t.store.updateMemberPassword("org_a", "mem_unknown", "$scrypt$new")).toBe(false);
+    });
+
     it("deletes a member once, and every session of theirs with them", async () => {
       await seedOrg(t.store, "org_a");
       const member = memberRecord("org_a", "mem_1");
@@ -91,6 +127,17 @@ export function membersContract(open: OpenStore): void {
       expect(await t.store.deleteMemberSessions("org_a", "mem_1")).toBe(2);
       expect(await t.store.deleteMemberSessions("org_a", "mem_1")).toBe(0);
       expect(await t.store.findSession("cookie-hash-of-ses_3")).toBeDefined();
+    });
+
+    it("deleteMemberSessions with an exception keeps that one session", async () => {
+      await seedMember();
+      await t.store.insertSession(sessionRecord("org_a", "mem_1", "ses_1"));
+      await t.store.insertSession(sessionRecord("org_a", "mem_1", "ses_2"));
+      await t.store.insertSession(sessionRecord("org_a", "mem_1", "ses_3"));
+      expect(await t.store.deleteMemberSessions("org_a", "mem_1", "ses_2")).toBe(2);
+      expect(await t.store.findSession("cookie-hash-of-ses_1")).toBeUndefined();
+      expect(await t.store.findSession("cookie-hash-of-ses_2")).toBeDefined();
+      expect(await t.store.findSession("cookie-hash-of-ses_3")).toBeUndefined();
     });
 
     it("purgeSessions drops sessions past their end or idle too long, and keeps the rest", async () => {
