@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   signingKey: "sk_",
   credential: "cred_",
   audit: "evt_",
+  instance: "inst_",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -22,7 +22,6 @@ import { type Clock, systemClock } from "./domain/clock.ts";
 import { OrgSettingsCache } from "./domain/org-cache.ts";
 import { createAuthHooks } from "./http/auth-hooks.ts";
 import { installErrorHandling } from "./http/errors.ts";
-import { settleCall } from "./limits/call-admission.ts";
 import { RateLimits } from "./limits/rate-limits.ts";
 import { assistantRoutes } from "./routes/assistant/index.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
@@ -156,13 +155,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     logger: app.log,
     ...options.calls,
   });
+  // A call's limit holds are settled in the transaction that records its end (calls/record-end.ts).
   app.decorate("calls", runtime);
-  // When a call ends its limit holds are settled: slots freed, unused minutes given back.
-  runtime.events.onEnd((call) => {
-    settleCall(options.store, call.reservations, call.durationSeconds).catch((error: unknown) =>
-      app.log.error({ err: error, callId: call.id }, "could not settle the call's limits"),
-    );
-  });
   const decisions = new DecisionRecorder(options.store, clock, options.decisionFlushMs);
   const orgs = new OrgSettingsCache(options.store, clock, options.config.keyCacheTtlSeconds * 1000);
   const webhookKey = options.webhookKey ?? randomBytes(32).toString("hex");

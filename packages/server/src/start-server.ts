@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./app.ts";
+import { InstanceLease } from "./calls/instance-lease.ts";
 import { loadConfig } from "./config/config.ts";
 import { systemClock } from "./domain/clock.ts";
 import { createSetupLink } from "./domain/members.ts";
-import { rebuildConcurrency } from "./limits/call-admission.ts";
 import { openDataDir } from "./open-data-dir.ts";
 
 export type StartServerOptions = {
@@ -27,7 +27,7 @@ export type RunningServer = {
 
 /**
  * Starts Portcullis as `npm start` does: reads the settings from `env`, opens the data directory,
- * settles the calls a crash left open, listens, and prints where, with a one-time setup link for
+ * joins the instances sharing it and settles the calls a crashed one left open, listens, and prints where, with a one-time setup link for
  * each org that has no dashboard owner yet. A bad setting throws a ConfigError naming it.
  *
  * @example
@@ -50,10 +50,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(config.dashboardDir && { dashboardDir: config.dashboardDir }),
     ...(config.rateLimitStore === "sqlite" && { sqlite }),
   });
-  // Calls left live by a crash are recorded as ended; queued ones get their join timers back;
-  // concurrent-call counters are rebuilt from the calls that are really open.
-  await app.calls.reconcile();
-  await rebuildConcurrency(store);
+  // This process joins the instances sharing the database. Calls of instances that are gone (a
+  // crash) are recorded as ended and their holds settled; calls of live ones are left alone.
+  const lease = new InstanceLease({
+    store,
+    clock: systemClock,
+    runtime: app.calls,
+    logger: app.log,
+    heartbeatMs: config.instanceHeartbeatMs,
+    leaseMs: config.instanceLeaseMs,
+  });
+  await lease.start();
   await app.listen({ port: config.port, host: config.host });
 
   const address = app.server.address();
@@ -85,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url,
     async close() {
       await app.close();
+      await lease.stop();
       await store.close();
     },
   };

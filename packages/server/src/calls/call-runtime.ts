@@ -1,6 +1,6 @@
+import { newId } from "@portcullis/core";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
-import { auditEvent } from "../audit/audit-event.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { CallMessage, CallRecord, EndedReason } from "../storage/records.ts";
@@ -9,6 +9,7 @@ import { CallEvents } from "./call-events.ts";
 import { CallSession, realScheduler, type Scheduler } from "./call-session.ts";
 import { ENGINES } from "./engines/index.ts";
 import { scriptEngine } from "./engines/script-engine.ts";
+import { recordCallEnd } from "./record-end.ts";
 
 /** How long a started call waits for its browser to join before it ends as "join-timeout". */
 export const JOIN_WINDOW_MS = 60_000;
@@ -22,6 +23,8 @@ export type RuntimeOptions = {
   fetch?: typeof fetch;
   /** How long a provider may stay silent before the turn fails. */
   providerTimeoutMs?: number;
+  /** This process's instance, recorded on the calls it runs. Default: a new one. */
+  instanceId?: string;
 };
 
 /**
@@ -33,22 +36,42 @@ export class CallRuntime {
   private readonly sessions = new Map<string, CallSession>();
   private readonly joinTimers = new Map<string, () => void>();
   private readonly schedule: Scheduler;
+  /** Names this process on the calls it runs (see instance-lease.ts). */
+  readonly instanceId: string;
 
   constructor(private readonly options: RuntimeOptions) {
     this.schedule = options.schedule ?? realScheduler;
+    this.instanceId = options.instanceId ?? newId("instance");
   }
 
   get liveCount(): number {
     return this.sessions.size;
   }
 
-  /** After a restart: calls left in progress ended with the server; queued ones get their timers back. */
+  /**
+   * At start-up: every queued call gets a join timer here too, whichever process started it — the
+   * one that did may be gone. The first timer to fire ends the call; one that finds it joined does
+   * nothing. (Calls in progress are settled by their instance's lease: instance-lease.ts.)
+   */
   async reconcile(): Promise<void> {
-    const { store, clock } = this.options;
-    const at = new Date(clock.now()).toISOString();
-    for (const call of await store.endInProgressCalls({ endedAt: at, endedReason: "server-shutdown" }))
-      this.options.logger.warn({ callId: call.id }, "call was live at the last shutdown; recorded as ended");
-    for (const call of await store.listQueuedCalls()) this.awaitJoin(call.id, call.joinExpiresAtMs);
+    for (const call of await this.options.store.listQueuedCalls()) this.awaitJoin(call.id, call.joinExpiresAtMs);
+  }
+
+  /** Tells listeners about calls that another instance's end made this process record. */
+  recordedElsewhere(calls: readonly CallRecord[]): void {
+    for (const call of calls) {
+      this.options.logger.warn({ callId: call.id }, "call's server process is gone; recorded as ended");
+      this.events.emitEnd(call);
+    }
+  }
+
+  /**
+   * Ends every session of this process as "server-shutdown" without recording anything new: for when
+   * another process judged this one dead (a stall longer than the lease) and already recorded and
+   * settled its calls, so they must not go on unaccounted.
+   */
+  async abandonSessions(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.end("server-shutdown")));
   }
 
   /** A new call waits for its browser; it ends as "join-timeout" if none comes in time. */
@@ -56,7 +79,7 @@ export class CallRuntime {
     const delay = Math.max(0, expiresAtMs - this.options.clock.now());
     const cancel = this.schedule(delay, () => {
       this.joinTimers.delete(callId);
-      void this.finishQueued(callId, "join-timeout");
+      void this.finishQueued(callId, "join-timeout", "queued");
     });
     this.joinTimers.set(callId, cancel);
   }
@@ -65,11 +88,18 @@ export class CallRuntime {
   async attach(call: CallRecord, socket: WebSocket): Promise<void> {
     this.joinTimers.get(call.id)?.();
     this.joinTimers.delete(call.id);
-    // The socket is open already: frames a client sends while the credential is read would be
-    // dropped by an emitter with no listener, so hold them for the session.
+    // The socket is open already: frames a client sends while the call's instance is recorded and
+    // the credential read would be dropped by an emitter with no listener, so hold them for the session.
     const early: [Buffer, boolean][] = [];
     const hold = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
     socket.on("message", hold);
+    // Before the call starts, so the other processes see whose it is: until then they leave a joined
+    // call alone for a lease, then take it for one whose process is gone.
+    try {
+      await this.options.store.setCallOwner(call.id, this.instanceId);
+    } catch (error) {
+      this.options.logger.error({ err: error, callId: call.id }, "could not record the call's instance");
+    }
     const config = call.config ?? {};
     // An assistant without a model runs the offline script engine with its fallback reply.
     const model = (config.model as Record<string, unknown> | undefined) ?? { provider: "script" };
@@ -141,32 +171,17 @@ export class CallRuntime {
     await Promise.all([...this.sessions.values()].map((s) => s.end("server-shutdown")));
   }
 
-  private async finishQueued(callId: string, reason: EndedReason): Promise<CallRecord | undefined> {
-    return this.record(callId, {
-      endedAt: new Date(this.options.clock.now()).toISOString(),
-      endedReason: reason,
-      durationSeconds: 0,
-    });
+  private async finishQueued(callId: string, reason: EndedReason, from?: "queued"): Promise<CallRecord | undefined> {
+    return this.record(
+      callId,
+      { endedAt: new Date(this.options.clock.now()).toISOString(), endedReason: reason, durationSeconds: 0 },
+      from,
+    );
   }
 
-  /** Writes the end and its audit event in one transaction, then tells listeners (once per call). */
-  private async record(callId: string, end: CallEnd): Promise<CallRecord | undefined> {
-    const ended = await this.options.store.transaction(async (tx) => {
-      const row = await tx.finishCall(callId, end);
-      if (row)
-        await tx.appendAudit(
-          auditEvent(this.options.clock, row.orgId, "call.end", {
-            keyId: row.keyId,
-            callId: row.id,
-            assistantId: row.assistantId,
-            userId: row.userId,
-            origin: row.origin,
-            reason: end.endedReason,
-            details: { durationSeconds: end.durationSeconds, messageCount: row.messages.length },
-          }),
-        );
-      return row;
-    });
+  /** Writes the end, its audit event and its settlement in one transaction, then tells listeners (once per call). */
+  private async record(callId: string, end: CallEnd, from?: "queued"): Promise<CallRecord | undefined> {
+    const ended = await recordCallEnd(this.options.store, this.options.clock, callId, end, from ? { from } : {});
     if (ended) this.events.emitEnd(ended);
     return ended;
   }

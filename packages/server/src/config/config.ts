@@ -113,6 +113,20 @@ export const SETTINGS = {
       return raw;
     },
   } satisfies Setting<"sqlite" | "memory">,
+  instanceHeartbeatMs: {
+    env: "PORTCULLIS_INSTANCE_HEARTBEAT_MS",
+    default: "5000",
+    description:
+      "How often (milliseconds) each server process renews its heartbeat in the database and ends the live calls of processes that are gone (docs/deployment.md, several processes).",
+    parse: integer(10, 600_000),
+  } satisfies Setting<number>,
+  instanceLeaseMs: {
+    env: "PORTCULLIS_INSTANCE_LEASE_MS",
+    default: "20000",
+    description:
+      "How long (milliseconds) a server process may go without a heartbeat before another one ends its live calls as server-shutdown and frees their limits. At least twice PORTCULLIS_INSTANCE_HEARTBEAT_MS; on one host a crashed process is noticed at the next heartbeat instead.",
+    parse: integer(20, 3_600_000),
+  } satisfies Setting<number>,
   logLevel: {
     env: "LOG_LEVEL",
     default: "info",
@@ -146,6 +160,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     }
   }
   const merged = { ...out, ...overrides } as Config;
+  // A lease shorter than two heartbeats would end the calls of a process that is only a little late.
+  if (merged.instanceLeaseMs < 2 * merged.instanceHeartbeatMs)
+    throw new ConfigError(
+      `${SETTINGS.instanceLeaseMs.env}=${merged.instanceLeaseMs}: expected at least twice ${SETTINGS.instanceHeartbeatMs.env} (${2 * merged.instanceHeartbeatMs})`,
+    );
   merged.publicUrl ??= `http://localhost:${merged.port}`;
   return merged;
 }

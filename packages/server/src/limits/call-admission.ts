@@ -98,21 +98,23 @@ export async function releaseAll(store: Store, reservations: readonly Reservatio
 
 /**
  * When a call ends: its concurrent-call slots are freed and the unused part of each spend
- * reservation is given back (the call is charged its duration, rounded up to the second).
+ * reservation is given back (the call is charged `usedSeconds`, rounded up to the second). Pass
+ * the caller's transaction, so the end and its settlement commit together.
  */
 export async function settleCall(
   store: Store,
   reservations: readonly Reservation[],
-  durationSeconds: number | null,
+  usedSeconds: number,
 ): Promise<void> {
-  const used = Math.ceil(durationSeconds ?? 0);
+  const used = Math.ceil(usedSeconds);
   for (const r of reservations)
     await store.releaseCounter(r.scope, r.kind === "concurrency" ? r.amount : Math.max(0, r.amount - used));
 }
 
 /**
- * Rebuilds concurrent-call counters from the calls that are still open, at start-up: a crash may
- * have left slots held by calls that are now recorded as ended.
+ * Rebuilds concurrent-call counters from the calls that are still open. Only correct while no other
+ * process is admitting calls: the start-up reconciliation runs it when it finds no other live
+ * instance, to give back slots that a crash between a hold and its call's row left taken.
  */
 export async function rebuildConcurrency(store: Store): Promise<void> {
   await store.transaction(async (tx) => {

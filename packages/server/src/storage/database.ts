@@ -15,7 +15,10 @@ export type Database = {
   members: MemberTable;
   sessions: SessionTable;
   setup_tokens: SetupTokenTable;
+  instances: InstanceTable;
 };
+
+export type InstanceTable = { id: string; host: string; pid: number; started_at: string; last_seen: number };
 
 export type OrgTable = {
   id: string;
@@ -76,6 +79,8 @@ export type CallTable = {
   messages: string | null;
   reservations: string | null;
   duration_limited_by: string | null;
+  /** The instance running the call while it is in progress (null until its session starts). */
+  instance_id: string | null;
   created_at: string;
   updated_at: string;
 };

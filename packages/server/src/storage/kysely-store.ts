@@ -7,6 +7,7 @@ import * as counters from "./kysely/counters.ts";
 import * as credentials from "./kysely/credentials.ts";
 import type { Db } from "./kysely/db.ts";
 import * as decisions from "./kysely/decision-counts.ts";
+import * as instances from "./kysely/instances.ts";
 import * as keys from "./kysely/keys.ts";
 import * as members from "./kysely/members.ts";
 import * as orgs from "./kysely/orgs.ts";
@@ -30,7 +31,7 @@ import type {
   SetupTokenRecord,
   SigningKeyRecord,
 } from "./records.ts";
-import type { CallEnd, JoinClaim, Store } from "./store.ts";
+import type { CallEnd, InstanceRecord, JoinClaim, Store } from "./store.ts";
 
 export { decodeCursor } from "./kysely/page.ts";
 
@@ -160,8 +161,8 @@ export class KyselyStore implements Store {
     return calls.claimCallJoin(this.db, id, tokenHash, nowMs, startedAt);
   }
 
-  finishCall(id: string, end: CallEnd): Promise<CallRecord | undefined> {
-    return calls.finishCall(this.db, id, end);
+  finishCall(id: string, end: CallEnd, from?: "queued" | "in-progress"): Promise<CallRecord | undefined> {
+    return calls.finishCall(this.db, id, end, from);
   }
 
   listOpenCalls(): Promise<CallRecord[]> {
@@ -172,8 +173,28 @@ export class KyselyStore implements Store {
     return calls.listQueuedCalls(this.db);
   }
 
-  endInProgressCalls(end: Omit<CallEnd, "durationSeconds">): Promise<CallRecord[]> {
-    return calls.endInProgressCalls(this.db, end);
+  setCallOwner(id: string, instanceId: string): Promise<boolean> {
+    return calls.setCallOwner(this.db, id, instanceId);
+  }
+
+  listInProgressCalls(): Promise<{ call: CallRecord; instanceId: string | null }[]> {
+    return calls.listInProgressCalls(this.db);
+  }
+
+  registerInstance(instance: InstanceRecord): Promise<void> {
+    return instances.registerInstance(this.db, instance);
+  }
+
+  touchInstance(id: string, nowMs: number): Promise<boolean> {
+    return instances.touchInstance(this.db, id, nowMs);
+  }
+
+  listInstances(): Promise<InstanceRecord[]> {
+    return instances.listInstances(this.db);
+  }
+
+  removeInstances(ids: readonly string[]): Promise<void> {
+    return instances.removeInstances(this.db, ids);
   }
 
   getCall(orgId: string, id: string): Promise<CallRecord | undefined> {

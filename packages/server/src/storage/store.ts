@@ -27,6 +27,17 @@ export type CallEnd = {
   messages?: CallMessage[];
 };
 
+/** A server process using the database, as its heartbeat row records it. */
+export type InstanceRecord = {
+  id: string;
+  /** The machine and process namespace it runs in (see calls/instance-lease.ts). */
+  host: string;
+  pid: number;
+  startedAt: string;
+  /** Its last heartbeat (epoch ms). */
+  lastSeenMs: number;
+};
+
 export type JoinClaim = { ok: true; call: CallRecord } | { ok: false; reason: "invalid" | "expired" };
 
 /**
@@ -84,8 +95,11 @@ export type Store = {
    * the call to in-progress; any other claim (wrong, reused, late) fails.
    */
   claimCallJoin(id: string, tokenHash: string, nowMs: number, startedAt: string): Promise<JoinClaim>;
-  /** Ends a call that has not ended yet; undefined when it already had. */
-  finishCall(id: string, end: CallEnd): Promise<CallRecord | undefined>;
+  /**
+   * Ends a call that has not ended yet — only while its status is `from`, when given; undefined
+   * when it already had (or had another status).
+   */
+  finishCall(id: string, end: CallEnd, from?: "queued" | "in-progress"): Promise<CallRecord | undefined>;
   /** Every call that is not ended, for rebuilding concurrency counters at start-up. */
   listOpenCalls(): Promise<CallRecord[]>;
   /** Sets every counter whose scope starts with `prefix` to zero (start-up reconciliation only). */
@@ -94,8 +108,17 @@ export type Store = {
   setCounter(scope: string, used: number): Promise<void>;
   /** Calls that are queued (not joined yet), for join timers after a restart. */
   listQueuedCalls(): Promise<(CallRecord & { joinExpiresAtMs: number })[]>;
-  /** Ends every in-progress call (a restart found them live): returns them. */
-  endInProgressCalls(end: Omit<CallEnd, "durationSeconds">): Promise<CallRecord[]>;
+  /** Records the instance that runs a call in progress: false when the call is not in progress. */
+  setCallOwner(id: string, instanceId: string): Promise<boolean>;
+  /** Every call in progress, in any org, with the instance that runs it (null until one said so). */
+  listInProgressCalls(): Promise<{ call: CallRecord; instanceId: string | null }[]>;
+
+  /** Records a server process as live: inserts its row, or renews its heartbeat when it exists. */
+  registerInstance(instance: InstanceRecord): Promise<void>;
+  /** Renews an instance's heartbeat: false when its row is gone (another process judged it dead). */
+  touchInstance(id: string, nowMs: number): Promise<boolean>;
+  listInstances(): Promise<InstanceRecord[]>;
+  removeInstances(ids: readonly string[]): Promise<void>;
   getCall(orgId: string, id: string): Promise<CallRecord | undefined>;
   /** A call by ID in any org: only for joining, where the call token is the credential. */
   findCall(id: string): Promise<CallRecord | undefined>;

@@ -7,6 +7,7 @@ import { countersContract } from "./contract/counters.ts";
 import { credentialsContract } from "./contract/credentials.ts";
 import { decisionCountsContract } from "./contract/decision-counts.ts";
 import type { OpenStore } from "./contract/fixtures.ts";
+import { instancesContract } from "./contract/instances.ts";
 import { isolationContract } from "./contract/isolation.ts";
 import { keysContract } from "./contract/keys.ts";
 import { membersContract } from "./contract/members.ts";
@@ -35,6 +36,7 @@ export function storeContract(name: string, open: OpenStore): void {
     keysContract(open);
     assistantsContract(open);
     callsContract(open);
+    instancesContract(open);
     pagingContract(open);
     auditContract(open);
     signingKeysContract(open);

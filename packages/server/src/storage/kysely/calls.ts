@@ -93,8 +93,13 @@ export async function claimCallJoin(
   return { ok: false, reason: late ? "expired" : "invalid" };
 }
 
-export async function finishCall(db: Db, id: string, end: CallEnd): Promise<CallRecord | undefined> {
-  const row = await db
+export async function finishCall(
+  db: Db,
+  id: string,
+  end: CallEnd,
+  from?: "queued" | "in-progress",
+): Promise<CallRecord | undefined> {
+  let query = db
     .updateTable("calls")
     .set({
       status: "ended",
@@ -108,9 +113,9 @@ export async function finishCall(db: Db, id: string, end: CallEnd): Promise<Call
       ...(end.messages && { messages: JSON.stringify(end.messages) }),
     })
     .where("id", "=", id)
-    .where("status", "!=", "ended")
-    .returningAll()
-    .executeTakeFirst();
+    .where("status", "!=", "ended");
+  if (from) query = query.where("status", "=", from);
+  const row = await query.returningAll().executeTakeFirst();
   return row && toCall(row);
 }
 
@@ -124,14 +129,19 @@ export async function listQueuedCalls(db: Db): Promise<(CallRecord & { joinExpir
   return rows.map((row) => ({ ...toCall(row), joinExpiresAtMs: row.join_expires_at ?? 0 }));
 }
 
-export async function endInProgressCalls(db: Db, end: Omit<CallEnd, "durationSeconds">): Promise<CallRecord[]> {
-  const rows = await db
+export async function setCallOwner(db: Db, id: string, instanceId: string): Promise<boolean> {
+  const result = await db
     .updateTable("calls")
-    .set({ status: "ended", ended_at: end.endedAt, updated_at: end.endedAt, ended_reason: end.endedReason })
+    .set({ instance_id: instanceId })
+    .where("id", "=", id)
     .where("status", "=", "in-progress")
-    .returningAll()
-    .execute();
-  return rows.map(toCall);
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function listInProgressCalls(db: Db): Promise<{ call: CallRecord; instanceId: string | null }[]> {
+  const rows = await db.selectFrom("calls").selectAll().where("status", "=", "in-progress").execute();
+  return rows.map((row) => ({ call: toCall(row), instanceId: row.instance_id }));
 }
 
 export async function getCall(db: Db, orgId: string, id: string): Promise<CallRecord | undefined> {

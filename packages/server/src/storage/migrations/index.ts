@@ -4,6 +4,7 @@ import * as clientTokens from "./0002-client-tokens.ts";
 import * as liveCalls from "./0003-live-calls.ts";
 import * as limitsAndAudit from "./0004-limits-and-audit.ts";
 import * as membersAndSessions from "./0005-members-and-sessions.ts";
+import * as callOwners from "./0006-call-owners.ts";
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-live-calls": liveCalls,
   "0004-limits-and-audit": limitsAndAudit,
   "0005-members-and-sessions": membersAndSessions,
+  "0006-call-owners": callOwners,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -133,7 +133,18 @@ export function callsContract(open: OpenStore): void {
         expect((await t.store.claimCallJoin("call_1", "join-call_1", 1, at(2))).ok).toBe(false);
       });
 
-      it("endInProgressCalls ends every live call (of every org) and leaves queued calls alone", async () => {
+      it("finishCall `from` a status ends the call only while it has that status", async () => {
+        await seedOrg(t.store, "org_a");
+        await t.store.insertCall(callRecord("org_a", "call_1"), joinFor("call_1", 1_000));
+        await t.store.claimCallJoin("call_1", "join-call_1", 1, at(1));
+        const timeout: CallEnd = { ...ENDED, endedReason: "join-timeout", durationSeconds: 0 };
+        expect(await t.store.finishCall("call_1", timeout, "queued")).toBeUndefined();
+        expect((await t.store.getCall("org_a", "call_1"))?.status).toBe("in-progress");
+        expect((await t.store.finishCall("call_1", ENDED, "in-progress"))?.endedReason).toBe("customer-ended-call");
+        expect(await t.store.finishCall("call_1", ENDED, "in-progress")).toBeUndefined();
+      });
+
+      it("lists calls in progress (of every org) with the instance that runs each, set only while in progress", async () => {
         await seedOrg(t.store, "org_a");
         await seedOrg(t.store, "org_b");
         await t.store.insertCall(callRecord("org_a", "call_a"), joinFor("call_a"));
@@ -141,13 +152,16 @@ export function callsContract(open: OpenStore): void {
         await t.store.insertCall(callRecord("org_a", "call_q"), joinFor("call_q"));
         await t.store.claimCallJoin("call_a", "join-call_a", 1, at(1));
         await t.store.claimCallJoin("call_b", "join-call_b", 1, at(1));
-        const ended = await t.store.endInProgressCalls({ endedAt: at(5), endedReason: "server-shutdown" });
-        expect(ended.map((c) => [c.id, c.status, c.endedReason, c.endedAt]).sort()).toEqual([
-          ["call_a", "ended", "server-shutdown", at(5)],
-          ["call_b", "ended", "server-shutdown", at(5)],
+        expect(await t.store.setCallOwner("call_a", "inst_1")).toBe(true);
+        expect(await t.store.setCallOwner("call_q", "inst_1")).toBe(false);
+        const live = await t.store.listInProgressCalls();
+        expect(live.map((l) => [l.call.id, l.call.status, l.instanceId]).sort()).toEqual([
+          ["call_a", "in-progress", "inst_1"],
+          ["call_b", "in-progress", null],
         ]);
-        expect((await t.store.getCall("org_a", "call_q"))?.status).toBe("queued");
-        expect(await t.store.endInProgressCalls({ endedAt: at(6), endedReason: "server-shutdown" })).toEqual([]);
+        await t.store.finishCall("call_a", ENDED);
+        expect(await t.store.setCallOwner("call_a", "inst_2")).toBe(false);
+        expect((await t.store.listInProgressCalls()).map((l) => l.call.id)).toEqual(["call_b"]);
       });
     });
   });
