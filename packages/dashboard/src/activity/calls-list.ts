@@ -1,10 +1,12 @@
 import { api, call } from "../api.ts";
-import { h, replace } from "../dom.ts";
+import { append, h, replace } from "../dom.ts";
 import { duration, when } from "../format.ts";
 import type { Call } from "../types.ts";
 import { act, notice } from "../ui/notice.ts";
 
-/** Calls started with a key (newest first) and, on click, one call's transcript. */
+const PAGE = 50;
+
+/** Calls started with a key (newest first, 50 at a time) and, on click, one call's transcript. */
 export function callsList(keyId: string): HTMLElement {
   const msg = notice();
   const rows = h("tbody");
@@ -30,33 +32,37 @@ export function callsList(keyId: string): HTMLElement {
       );
     });
 
-  const load = (button: HTMLButtonElement | null) =>
+  const older = h("button", { type: "button", hidden: true }, "Older calls");
+  let cursor: string | null = null;
+
+  /** The key's calls, newest first, a page at a time: the server filters them by key. */
+  const load = (button: HTMLButtonElement | null, more = false) =>
     act(button, msg, async () => {
-      // GET /call has no key filter; the org's recent calls are read and this key's are kept.
-      const { data } = await call<Call[]>("GET", "/call?limit=200");
-      const mine = data.filter((c) => c.keyId === keyId);
-      replace(
-        rows,
-        mine.length
-          ? mine.map((c) => {
-              const view = h("button", { type: "button" }, "Transcript");
-              view.addEventListener("click", () => void open(c.id, view));
-              return h(
-                "tr",
-                { dataset: { callId: c.id } },
-                h("td", null, when(c.createdAt)),
-                h("td", null, c.status),
-                h("td", null, duration(c.durationSeconds)),
-                h("td", null, c.userId ?? "anonymous"),
-                h("td", null, c.origin ?? "—"),
-                h("td", null, c.endedReason ?? "—"),
-                h("td", null, view),
-              );
-            })
-          : h("tr", null, h("td", { colspan: 7 }, "No calls with this key yet.")),
-      );
+      const query = new URLSearchParams({ keyId, limit: String(PAGE) });
+      if (more && cursor) query.set("cursor", cursor);
+      const { data, nextCursor } = await call<Call[]>("GET", `/call?${query}`);
+      cursor = nextCursor;
+      older.hidden = nextCursor === null;
+      const page = data.map((c) => {
+        const view = h("button", { type: "button" }, "Transcript");
+        view.addEventListener("click", () => void open(c.id, view));
+        return h(
+          "tr",
+          { dataset: { callId: c.id } },
+          h("td", null, when(c.createdAt)),
+          h("td", null, c.status),
+          h("td", null, duration(c.durationSeconds)),
+          h("td", null, c.userId ?? "anonymous"),
+          h("td", null, c.origin ?? "—"),
+          h("td", null, c.endedReason ?? "—"),
+          h("td", null, view),
+        );
+      });
+      if (more) append(rows, page);
+      else replace(rows, page.length ? page : h("tr", null, h("td", { colspan: 7 }, "No calls with this key yet.")));
     });
   refresh.addEventListener("click", () => void load(refresh));
+  older.addEventListener("click", () => void load(older, true));
   void load(null);
   return h(
     "section",
@@ -78,6 +84,7 @@ export function callsList(keyId: string): HTMLElement {
       ),
       rows,
     ),
+    older,
     transcript,
   );
 }

@@ -205,7 +205,10 @@ export class KyselyStore implements Store {
     return calls.findCall(this.db, id);
   }
 
-  listCalls(orgId: string, page: PageQuery & { assistantId?: string | undefined }): Promise<Page<CallRecord>> {
+  listCalls(
+    orgId: string,
+    page: PageQuery & { assistantId?: string | undefined; keyId?: string | undefined },
+  ): Promise<Page<CallRecord>> {
     return calls.listCalls(this.db, orgId, page);
   }
 

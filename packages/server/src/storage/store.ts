@@ -122,7 +122,11 @@ export type Store = {
   getCall(orgId: string, id: string): Promise<CallRecord | undefined>;
   /** A call by ID in any org: only for joining, where the call token is the credential. */
   findCall(id: string): Promise<CallRecord | undefined>;
-  listCalls(orgId: string, page: PageQuery & { assistantId?: string | undefined }): Promise<Page<CallRecord>>;
+  /** An org's calls, newest first; `assistantId` and `keyId` narrow them (both must match). */
+  listCalls(
+    orgId: string,
+    page: PageQuery & { assistantId?: string | undefined; keyId?: string | undefined },
+  ): Promise<Page<CallRecord>>;
 
   insertCredential(credential: CredentialRecord): Promise<void>;
   listCredentials(orgId: string): Promise<CredentialRecord[]>;

@@ -14,7 +14,7 @@ export async function callRecordRoutes(app: FastifyInstance, deps: RouteDeps): P
   app.addHook("onRequest", auth.requirePrivate);
   const common = { tags: ["call"], security: bearerSecurity };
 
-  app.get<{ Querystring: { limit?: string; cursor?: string; assistantId?: string } }>(
+  app.get<{ Querystring: { limit?: string; cursor?: string; assistantId?: string; keyId?: string } }>(
     "/call",
     {
       schema: {
@@ -30,6 +30,7 @@ export async function callRecordRoutes(app: FastifyInstance, deps: RouteDeps): P
       const result = await store.listCalls(request.principal.orgId, {
         ...page,
         assistantId: request.query.assistantId,
+        keyId: request.query.keyId,
       });
       if (result.nextCursor) reply.header("x-next-cursor", result.nextCursor);
       return result.items.map(presentCall);

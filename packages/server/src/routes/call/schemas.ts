@@ -70,5 +70,11 @@ export const callListQuery = {
     limit: { type: "string", pattern: "^(?:[1-9]\\d{0,2}|1000)$", description: "1–1000, default 100." },
     cursor: { type: "string", maxLength: 100, pattern: "^[A-Za-z0-9_-]*$" },
     assistantId: { type: "string", maxLength: 64 },
+    keyId: {
+      type: "string",
+      maxLength: 68,
+      pattern: "^key_[A-Za-z0-9]+$",
+      description: "Only calls started with this key (or a token signed with it). Another org's key matches nothing.",
+    },
   },
 } as const;

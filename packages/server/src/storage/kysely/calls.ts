@@ -162,12 +162,13 @@ export async function findCall(db: Db, id: string): Promise<CallRecord | undefin
 export async function listCalls(
   db: Db,
   orgId: string,
-  page: PageQuery & { assistantId?: string | undefined },
+  page: PageQuery & { assistantId?: string | undefined; keyId?: string | undefined },
 ): Promise<Page<CallRecord>> {
   const before = decodeCursor(page.cursor);
   let query = db.selectFrom("calls").selectAll().where("org_id", "=", orgId);
   if (before !== undefined) query = query.where("seq", "<", before);
   if (page.assistantId !== undefined) query = query.where("assistant_id", "=", page.assistantId);
+  if (page.keyId !== undefined) query = query.where("key_id", "=", page.keyId);
   const rows = await query
     .orderBy("seq", "desc")
     .limit(page.limit + 1)

@@ -54,6 +54,25 @@ export function callsContract(open: OpenStore): void {
       expect(next.nextCursor).toBeUndefined();
     });
 
+    it("filters the list by key, alone or with an assistant, within the org", async () => {
+      await seedOrg(t.store, "org_a");
+      await seedOrg(t.store, "org_b");
+      const call = (id: string, keyId: string, assistantId: string | null = null) =>
+        t.store.insertCall(callRecord("org_a", id, { keyId, assistantId }), joinFor(id));
+      await call("call_1", "key_1", "asst_1");
+      await call("call_2", "key_2", "asst_1");
+      await call("call_3", "key_1");
+      await call("call_4", "key_1", "asst_1");
+      const byKey = await t.store.listCalls("org_a", { limit: 10, keyId: "key_1" });
+      expect(byKey.items.map((c) => c.id)).toEqual(["call_4", "call_3", "call_1"]);
+      const both = await t.store.listCalls("org_a", { limit: 10, keyId: "key_1", assistantId: "asst_1" });
+      expect(both.items.map((c) => c.id)).toEqual(["call_4", "call_1"]);
+      const first = await t.store.listCalls("org_a", { limit: 2, keyId: "key_1" });
+      const next = await t.store.listCalls("org_a", { limit: 2, keyId: "key_1", cursor: first.nextCursor });
+      expect(next.items.map((c) => c.id)).toEqual(["call_1"]);
+      expect((await t.store.listCalls("org_b", { limit: 10, keyId: "key_1" })).items).toEqual([]);
+    });
+
     describe("joining", () => {
       it("the right token before expiry moves the call to in-progress, once", async () => {
         await seedOrg(t.store, "org_a");
