@@ -305,6 +305,39 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.close();
   });
 
+  it("lets an owner change a role (never the last owner's), and a member change their own password", async () => {
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard("org"));
+    await page.getByLabel(`Role of ${VIEWER.email}`).selectOption("admin");
+    await page.getByText(`${VIEWER.email} is now admin.`).waitFor();
+    await page.getByLabel(`Role of ${OWNER.email}`).selectOption("viewer");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("LAST_OWNER");
+    await expect(page.getByLabel(`Role of ${OWNER.email}`).inputValue()).resolves.toBe("owner");
+    await page.getByLabel(`Role of ${VIEWER.email}`).selectOption("viewer");
+    await page.getByText(`${VIEWER.email} is now viewer.`).waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+
+    // The (viewer) member changes their password: a wrong current one is refused first.
+    const renewed = { ...VIEWER, password: "viewer password 2" };
+    await signIn(page, VIEWER);
+    await page.goto(dashboard("org"));
+    const form = page.getByRole("form", { name: "Change your password" });
+    await form.getByLabel("Current password").fill("not the password");
+    await form.getByLabel("New password", { exact: true }).fill(renewed.password);
+    await form.getByLabel("New password, again").fill(renewed.password);
+    await form.getByRole("button", { name: "Change password" }).click();
+    await expect(form.getByRole("alert").textContent()).resolves.toContain("INVALID_CREDENTIALS");
+    await form.getByLabel("Current password").fill(VIEWER.password);
+    await form.getByRole("button", { name: "Change password" }).click();
+    await form.getByText("Password changed.").waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await signIn(page, renewed);
+    await page.getByText("You are a viewer").waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.close();
+  });
+
   it("shows an assistant's validation error beside its field and creates nothing", async () => {
     const page = await context.newPage();
     await signIn(page, OWNER);

@@ -2,9 +2,46 @@ import { ApiError, api } from "../api.ts";
 import { type Ctx, readOnly } from "../context.ts";
 import { field, h, replace } from "../dom.ts";
 import type { Member } from "../types.ts";
-import { act, notice } from "../ui/notice.ts";
+import { act, type Notice, notice } from "../ui/notice.ts";
 
-/** Members of the org: invite with a role, remove, sign out everywhere. */
+const ROLES: Member["role"][] = ["viewer", "admin", "owner"];
+
+/**
+ * A member's role as a selector, saved on change (PATCH /member/{id}). An admin is offered only
+ * admin and viewer, and an owner's role stays text for them: the server refuses the rest anyway.
+ * On a refusal (the last owner, say) the selector goes back to the role the member still has.
+ */
+function roleSelector(ctx: Ctx, m: Member, msg: Notice, reload: () => Promise<void>): HTMLElement | string {
+  const mine = ctx.member?.role;
+  if (readOnly(ctx) || !ctx.member || (mine === "admin" && m.role === "owner")) return m.role;
+  const offered = mine === "owner" ? ROLES : ROLES.filter((r) => r !== "owner");
+  const select = h(
+    "select",
+    { name: "role", "aria-label": `Role of ${m.email}` },
+    offered.map((r) => h("option", { value: r, selected: r === m.role }, r)),
+  );
+  select.addEventListener("change", () => {
+    const role = select.value;
+    select.disabled = true;
+    msg.clear();
+    api
+      .patch<Member>(`/member/${m.id}`, { role })
+      .then(async (saved) => {
+        msg.ok(`${saved.email} is now ${saved.role}.`);
+        await reload();
+      })
+      .catch((e: unknown) => {
+        select.value = m.role;
+        msg.error(e);
+      })
+      .finally(() => {
+        select.disabled = false;
+      });
+  });
+  return select;
+}
+
+/** Members of the org: invite with a role, change a role, remove, sign out everywhere. */
 export function membersSection(ctx: Ctx): HTMLElement {
   const msg = notice();
   const list = h("div", null, h("p", null, "Loading members…"));
@@ -48,7 +85,7 @@ export function membersSection(ctx: Ctx): HTMLElement {
                 "tr",
                 null,
                 h("td", null, m.email),
-                h("td", null, m.role),
+                h("td", null, roleSelector(ctx, m, msg, load)),
                 h("td", { class: "actions" }, readOnly(ctx) || m.id === ctx.member?.id ? null : [sessions, remove]),
               );
             }),

@@ -6,6 +6,7 @@ import type { Org } from "../types.ts";
 import { copyButton } from "../ui/copy-button.ts";
 import { act, notice } from "../ui/notice.ts";
 import { membersSection } from "./members.ts";
+import { passwordSection } from "./password.ts";
 
 const numberInput = (name: string, value: number | null | undefined, placeholder = "no cap") =>
   h("input", {
@@ -15,7 +16,7 @@ const numberInput = (name: string, value: number | null | undefined, placeholder
     placeholder,
   });
 
-/** Org-wide settings: client-token lifetime cap, caps over every key, alert webhook; and members. */
+/** Org-wide settings: client-token lifetime cap, caps over every key, alert webhook; members; your password. */
 export function orgPage(ctx: Ctx): HTMLElement {
   const msg = notice();
   const body = h("div", null, h("p", null, "Loading…"));
@@ -75,7 +76,7 @@ export function orgPage(ctx: Ctx): HTMLElement {
         msg.ok("Settings saved.");
       });
     });
-    replace(body, form, membersSection(ctx));
+    replace(body, form, membersSection(ctx), ctx.member && passwordSection());
   };
   api
     .get<Org>("/org")

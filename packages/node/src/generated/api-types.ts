@@ -379,6 +379,12 @@ export type SessionSetupInput = {
   password: string;
 };
 
+export type SessionPasswordInput = {
+  currentPassword: string;
+  /** At least 10 characters. Stored as an scrypt hash, never as it is. */
+  newPassword: string;
+};
+
 export type MemberInput = {
   email: string;
   /** At least 10 characters. Stored as an scrypt hash, never as it is. */
@@ -665,6 +671,8 @@ export type Operations = {
       limit?: string;
       cursor?: string;
       assistantId?: string;
+      /** Only calls started with this key (or a token signed with it). Another org's key matches nothing. */
+      keyId?: string;
     };
     body: undefined;
     response: Call[];
@@ -802,6 +810,8 @@ export type Operations = {
         | "signing-key.delete"
         | "org.update"
         | "member.create"
+        | "member.update"
+        | "member.password-change"
         | "member.delete"
         | "session.create"
         | "session.revoke"
@@ -880,6 +890,16 @@ export type Operations = {
     body: SessionSetupInput;
     response: Session;
   };
+  /** Change your own password; your other sessions end (send x-csrf-token) */
+  "POST /session/password": {
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: SessionPasswordInput;
+    response: {
+      /** How many other sessions ended. */
+      revoked: number;
+    };
+  };
   /** List the org's members */
   "GET /member": {
     params: Record<string, never>;
@@ -892,6 +912,17 @@ export type Operations = {
     params: Record<string, never>;
     query: Record<string, never>;
     body: MemberInput;
+    response: Member;
+  };
+  /** Change a member's role (the org keeps at least one owner) */
+  "PATCH /member/{id}": {
+    params: {
+      id: string;
+    };
+    query: Record<string, never>;
+    body: {
+      role: "owner" | "admin" | "viewer";
+    };
     response: Member;
   };
   /** Remove a member; their sessions end at once */
