@@ -163,7 +163,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
   // A lease shorter than two heartbeats would end the calls of a process that is only a little late.
   if (merged.instanceLeaseMs < 2 * merged.instanceHeartbeatMs)
     throw new ConfigError(
-      `${SETTINGS.instanceLeaseMs.env}=${merged.instanceLeaseMs}: expected at least twice ${SETTINGS.instanceHeartbeatMs.env} (${2 * merged.instanceHeartbeatMs})`,
+      `${SETTINGS.instanceLeaseMs.env}=${JSON.stringify(String(merged.instanceLeaseMs))}: expected at least twice ${SETTINGS.instanceHeartbeatMs.env} (${2 * merged.instanceHeartbeatMs})`,
     );
   merged.publicUrl ??= `http://localhost:${merged.port}`;
   return merged;
