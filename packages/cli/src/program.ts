@@ -6,6 +6,7 @@ import { registerCheck } from "./commands/check.ts";
 import { registerCredentials } from "./commands/credentials.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerKeys } from "./commands/keys.ts";
+import { registerMembers } from "./commands/members.ts";
 import { registerOrg } from "./commands/org.ts";
 import { registerOrgs } from "./commands/orgs.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -29,7 +30,7 @@ export function buildProgram(context: CliContext = {}): Command {
     .addHelpText(
       "after",
       `
-Operator commands (open the data directory, no server needed): init, orgs, serve.
+Operator commands (open the data directory, no server needed): init, orgs, members, serve.
 Other commands talk to the REST API at --url (PORTCULLIS_URL, default http://localhost:8787)
 with a private key from --api-key (PORTCULLIS_API_KEY); 'token mint' signs with that key here,
 and with --org needs no server at all.
@@ -38,6 +39,7 @@ Exit codes: 0 done or allowed, 1 refused or failed, 2 bad command line.`,
     );
   registerInit(program);
   registerOrgs(program);
+  registerMembers(program);
   registerServe(program, context);
   registerOrg(program);
   registerKeys(program);

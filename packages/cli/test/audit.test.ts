@@ -122,6 +122,43 @@ describe("audit", () => {
   });
 });
 
+describe("calls list --key", () => {
+  it("lists only the calls that key started; another key's call is left out", async () => {
+    const assistantId = json<{ id: string }>(await cli(["assistants", "create", "--name", "Other", "--json"])).id;
+    const other = json<Key>(
+      await cli(["keys", "create", "--public", "--origin", APP, "--assistant", assistantId, "--json"]),
+    );
+    const started = await fetch(`${server.url}/call/web`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${other.value}`, "content-type": "application/json", origin: APP },
+      body: JSON.stringify({ assistantId }),
+    });
+    expect(started.status).toBe(201);
+    const otherCall = ((await started.json()) as { id: string }).id;
+
+    const mine = json<{ id: string; keyId: string }[]>(await cli(["calls", "list", "--key", key.id, "--json"]));
+    expect(mine.map((c) => c.id)).toEqual([...callIds].reverse());
+    const theirs = json<{ id: string }[]>(await cli(["calls", "list", "--key", other.id, "--json"]));
+    expect(theirs.map((c) => c.id)).toEqual([otherCall]);
+    // Paged by --limit, the filter holds on every page.
+    const paged = json<{ id: string }[]>(await cli(["calls", "list", "--key", key.id, "--limit", "1", "--json"]));
+    expect(paged.map((c) => c.id)).toEqual([...callIds].reverse().slice(0, 1));
+    const all = json<{ id: string }[]>(
+      await cli(["calls", "list", "--key", key.id, "--limit", "1", "--all", "--json"]),
+    );
+    expect(all.map((c) => c.id)).toEqual([...callIds].reverse());
+    const table = await cli(["calls", "list", "--key", other.id]);
+    expect(table.stdout).toContain(otherCall);
+    expect(table.stdout).not.toContain(callIds[0]);
+  });
+
+  it("a key ID that is not one is refused by the server: VALIDATION_FAILED, exit 1", async () => {
+    const result = await cli(["calls", "list", "--key", "asst_123"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error VALIDATION_FAILED:/);
+  });
+});
+
 describe("calls end", () => {
   it("ends a queued call once; a second end is CALL_NOT_LIVE", async () => {
     const id = callIds[0] ?? "";

@@ -13,8 +13,12 @@ export function registerCalls(program: Command): void {
 
   withPaging(withRemote(calls.command("list").description("list calls, newest first")))
     .option("--assistant <id>", "only calls with this assistant")
-    .action(async (options: PageOptions & { assistant?: string }) => {
-      const query: Record<string, string> = options.assistant === undefined ? {} : { assistantId: options.assistant };
+    .option("--key <id>", "only calls started with this key (key_…), or a token signed with it")
+    .action(async (options: PageOptions & { assistant?: string; key?: string }) => {
+      const query: Record<string, string> = {
+        ...(options.assistant !== undefined && { assistantId: options.assistant }),
+        ...(options.key !== undefined && { keyId: options.key }),
+      };
       const items = await fetchPages<Call>(clientFor(options), "/call", options, query);
       if (options.json) return printJson(items);
       if (items.length === 0) return print("No calls.");

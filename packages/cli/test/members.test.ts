@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initOrg, json, runCli, startServer, type TestServer } from "./harness.ts";
+
+type Member = { id: string; orgId: string; email: string; role: string; previousRole?: string };
+type Browser = { cookie: string; csrfToken: string; memberId: string };
+
+const OWNER = { email: "owner@cli.test", password: "owner long password" };
+const VIEWER = { email: "viewer@cli.test", password: "viewer long password" };
+
+let server: TestServer;
+let orgId: string;
+let owner: Browser;
+let viewer: Browser;
+
+async function browserFrom(res: Response): Promise<Browser> {
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { csrfToken: string; member: { id: string } };
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  return { cookie, csrfToken: body.csrfToken, memberId: body.member.id };
+}
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+const sessionOf = async (b: Browser) =>
+  (await (await fetch(`${server.url}/session`, { headers: { cookie: b.cookie } })).json()) as {
+    member: { role: string };
+  };
+
+const members = (args: string[]) => runCli(["members", ...args, "--data", server.dataDir]);
+
+// An org with an owner (through its setup link) and a signed-in viewer, made through the API.
+beforeAll(async () => {
+  server = await startServer();
+  const made = json<{ org: { id: string }; setupLink: string }>(
+    await runCli(["init", "--data", server.dataDir, "--name", "Members", "--json"]),
+  );
+  orgId = made.org.id;
+  const token = new URL(made.setupLink.replace("#/setup", "setup")).searchParams.get("token");
+  owner = await browserFrom(await post("/session/setup", { token, ...OWNER }));
+  const added = await post(
+    "/member",
+    { ...VIEWER, role: "viewer" },
+    { cookie: owner.cookie, "x-csrf-token": owner.csrfToken },
+  );
+  expect(added.status).toBe(201);
+  viewer = await browserFrom(await post("/session", VIEWER));
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("portcullis members", () => {
+  it("list shows each org's members and roles, never a password hash", async () => {
+    await initOrg(server, "No members yet");
+    const listed = await members(["list", "--json"]);
+    const rows = json<Member[]>(listed);
+    expect(rows.map((m) => [m.email, m.role, m.orgId])).toEqual([
+      [OWNER.email, "owner", orgId],
+      [VIEWER.email, "viewer", orgId],
+    ]);
+    expect(listed.stdout).not.toContain("scrypt");
+    expect(json<Member[]>(await members(["list", "--org", orgId, "--json"]))).toHaveLength(2);
+    const table = await members(["list"]);
+    expect(table.stdout).toMatch(new RegExp(`^${viewer.memberId} +${orgId} +${VIEWER.email} +viewer `, "m"));
+  });
+
+  it("update --role changes a role at once, also for the member's open session, and audits it", async () => {
+    const updated = json<Member>(await members(["update", viewer.memberId, "--role", "admin", "--json"]));
+    expect(updated).toMatchObject({ id: viewer.memberId, role: "admin", previousRole: "viewer" });
+    expect((await sessionOf(viewer)).member.role).toBe("admin");
+    const text = await members(["update", viewer.memberId, "--role", "viewer"]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`${VIEWER.email} (${viewer.memberId}) is now viewer (was admin)`);
+    expect((await sessionOf(viewer)).member.role).toBe("viewer");
+    const audit = (await (
+      await fetch(`${server.url}/audit?event=member.update`, { headers: { cookie: owner.cookie } })
+    ).json()) as { actorKeyId: string | null; details: { via?: string; role: string } }[];
+    expect(audit.map((e) => [e.details.role, e.details.via, e.actorKeyId])).toEqual([
+      ["viewer", "cli", null],
+      ["admin", "cli", null],
+    ]);
+  });
+
+  it("refuses to demote the last owner: Error LAST_OWNER, exit 1, nothing changed", async () => {
+    const result = await members(["update", owner.memberId, "--role", "admin"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error LAST_OWNER:/);
+    expect((await sessionOf(owner)).member.role).toBe("owner");
+  });
+
+  it("an unknown member is NOT_FOUND (exit 1); a role that is not one is a usage error (exit 2)", async () => {
+    const unknown = await members(["update", "mem_nobody", "--role", "admin"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^Error NOT_FOUND:/);
+    const badRole = await members(["update", viewer.memberId, "--role", "superuser"]);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/Allowed choices are owner, admin, viewer/);
+    const noRole = await members(["update", viewer.memberId]);
+    expect(noRole.code).toBe(2);
+  });
+});
