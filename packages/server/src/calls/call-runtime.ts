@@ -57,21 +57,27 @@ export class CallRuntime {
     for (const call of await this.options.store.listQueuedCalls()) this.awaitJoin(call.id, call.joinExpiresAtMs);
   }
 
-  /** Tells listeners about calls that another instance's end made this process record. */
+  /** Tells listeners about calls this process ended for a server process that is gone. */
   recordedElsewhere(calls: readonly CallRecord[]): void {
     for (const call of calls) {
-      this.options.logger.warn({ callId: call.id }, "call's server process is gone; recorded as ended");
+      this.options.logger.warn(
+        { callId: call.id, reason: call.endedReason },
+        "the call's server process is gone; recorded as ended",
+      );
       this.events.emitEnd(call);
     }
   }
 
   /**
-   * Ends every session of this process as "server-shutdown" without recording anything new: for when
-   * another process judged this one dead (a stall longer than the lease) and already recorded and
-   * settled its calls, so they must not go on unaccounted.
+   * Ends the sessions whose calls another process recorded as ended — through the API, or for this
+   * process when it judged it gone after a stall — so none runs on with its holds given back. The
+   * client is told the recorded reason; nothing new is recorded.
    */
-  async abandonSessions(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.end("server-shutdown")));
+  async endSessionsEndedElsewhere(): Promise<void> {
+    for (const [id, session] of this.sessions) {
+      const call = await this.options.store.findCall(id);
+      if (call?.status === "ended") void session.end(call.endedReason ?? "server-shutdown");
+    }
   }
 
   /** A new call waits for its browser; it ends as "join-timeout" if none comes in time. */

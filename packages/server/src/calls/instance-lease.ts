@@ -23,7 +23,9 @@ export type LeaseOptions = {
  * This server process as an instance among those sharing the database: a heartbeat row renewed
  * every `heartbeatMs`, and at each beat the calls of instances that are gone — no heartbeat for
  * `leaseMs`, or, on this host, their process has exited — ended and their holds settled. Calls of
- * live instances are never touched, so a process may start while others serve calls.
+ * live instances are never touched, so a process may start while others serve calls. At each beat
+ * too, this process's sessions whose calls were ended elsewhere (the API through another process)
+ * are ended here.
  */
 export class InstanceLease {
   private readonly self: InstanceRecord;
@@ -88,10 +90,9 @@ export class InstanceLease {
     };
     const result = await reconcileInstances(store, clock, this.self, live, options);
     runtime.recordedElsewhere(result.ended);
-    if (result.wasPresumedDead) {
+    if (result.wasPresumedDead)
       logger.error("another process judged this one gone (no heartbeat within the lease) and ended its calls");
-      await runtime.abandonSessions();
-    }
+    await runtime.endSessionsEndedElsewhere();
   }
 }
 

@@ -29,7 +29,7 @@ export function isGone(instance: InstanceRecord, live: Liveness): boolean {
 }
 
 export type Reconciled = {
-  /** Calls of gone instances, now ended as "server-shutdown". */
+  /** Calls ended here: those of gone instances ("server-shutdown"), and queued ones no timer ended ("join-timeout"). */
   ended: CallRecord[];
   /** True when no other instance is live. */
   alone: boolean;
@@ -42,7 +42,8 @@ export type Reconciled = {
  * instance is gone: recorded as "server-shutdown", audited, its holds settled. A call is charged
  * from its start to its instance's last heartbeat (the whole reservation when that is unknown).
  * Calls of live instances are never touched, nor a call just joined whose session has not said
- * which instance runs it yet (it has a lease to do so). With `rebuildIfAlone` (at start-up, before
+ * which instance runs it yet (it has a lease to do so). A queued call whose join window closed a
+ * lease ago lost its join timer with the process that started it: it ends as "join-timeout". With `rebuildIfAlone` (at start-up, before
  * taking traffic), when no other instance is live the concurrency counters are rebuilt from the open
  * calls in the same transaction: a crash between a hold and its call's row leaves a slot taken.
  */
@@ -77,6 +78,12 @@ export async function reconcileInstances(
         { endedAt, endedReason: "server-shutdown", durationSeconds },
         { from: "in-progress", chargeSeconds: durationSeconds ?? call.maxDurationSeconds },
       );
+      if (row) ended.push(row);
+    }
+    for (const call of await tx.listQueuedCalls()) {
+      if (live.nowMs - call.joinExpiresAtMs <= live.leaseMs) continue;
+      const end = { endedAt, endedReason: "join-timeout" as const, durationSeconds: 0 };
+      const row = await recordCallEnd(tx, clock, call.id, end, { from: "queued" });
       if (row) ended.push(row);
     }
     await tx.removeInstances([...goneIds]);

@@ -194,5 +194,12 @@ describe("server processes on one database, started and crashed while calls are 
       await restarted.request("POST", "/call/web", { key: keyValue, origin: APP_ORIGIN, payload: { assistantId } }),
       "CONCURRENCY_LIMIT",
     );
+
+    // Ended through the API of a process that does not run it, the call's session ends too, with that reason.
+    expect((await restarted.request("DELETE", `/call/${onB.id}`, { key: privateKey })).statusCode).toBe(200);
+    expect(await onB.client.next("status-update", (f) => f.status === "ended")).toMatchObject({
+      endedReason: "ended-via-api",
+    });
+    expect((await onB.client.closed).code).toBe(1000);
   }, 90_000);
 });

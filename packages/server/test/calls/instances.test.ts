@@ -151,6 +151,20 @@ describe("reconcileInstances", () => {
     expect(await counters(t.store)).toEqual([0, 600]);
   });
 
+  it("ends a queued call whose join window closed a lease ago (its timer went with its process), giving back its holds", async () => {
+    for (const [id, expiresAtMs] of [
+      ["call_lost", N0 - LEASE - 1],
+      ["call_late", N0 - LEASE],
+    ] as const) {
+      await t.store.insertCall(callRecord("org_a", id, { reservations: HOLDS }), joinFor(id, expiresAtMs));
+      for (const r of HOLDS) await t.store.reserveCounter(r.scope, r.amount, 10_000);
+    }
+    const { ended } = await reconcileAt(t.store, N0);
+    expect(ended.map((c) => [c.id, c.endedReason, c.durationSeconds])).toEqual([["call_lost", "join-timeout", 0]]);
+    expect((await t.store.findCall("call_late"))?.status).toBe("queued");
+    expect(await counters(t.store)).toEqual([1, 600]);
+  });
+
   it("tells an instance whose row was removed that it was presumed dead, and registers it again", async () => {
     await t.store.removeInstances([SELF.id]);
     expect((await reconcileAt(t.store, N0)).wasPresumedDead).toBe(true);
