@@ -104,6 +104,8 @@ describe("PortcullisAdmin: calls", () => {
 
     expect((await admin.calls.list()).items.map((c) => c.id)).toEqual([started.id]);
     expect((await admin.calls.list({ assistantId: other.id })).items).toEqual([]);
+    expect((await admin.calls.list({ keyId: key.id })).items.map((c) => c.id)).toEqual([started.id]);
+    expect((await admin.calls.list({ keyId: "key_other" })).items).toEqual([]);
     const call = await admin.calls.get(started.id);
     expect({ id: call.id, assistantId: call.assistantId, keyId: call.keyId }).toEqual({
       id: started.id,

@@ -5,6 +5,8 @@ import type { Transport } from "./transport.ts";
 export type CallListOptions = PageOptions & {
   /** Only calls of this saved assistant. */
   assistantId?: string;
+  /** Only calls started with this key (`key_…`), or a token signed with it. */
+  keyId?: string;
 };
 
 /** Call records. Calls are started from the browser (`POST /call/web`), not from here. */
@@ -19,10 +21,14 @@ export class Calls {
    * One page of the org's calls, newest first.
    *
    * @example
-   * const { items } = await admin.calls.list({ assistantId: "asst_…", limit: 50 });
+   * const { items } = await admin.calls.list({ keyId: "key_…", limit: 50 });
    */
   async list(options: CallListOptions = {}): Promise<Page<Call>> {
-    const query = { ...pageQuery(options), ...(options.assistantId && { assistantId: options.assistantId }) };
+    const query = {
+      ...pageQuery(options),
+      ...(options.assistantId && { assistantId: options.assistantId }),
+      ...(options.keyId && { keyId: options.keyId }),
+    };
     return pageOf(await this.#http.request("GET /call", { query }));
   }
 
