@@ -15,8 +15,6 @@ export type LeaseOptions = {
   heartbeatMs: number;
   /** How long a process may go without a heartbeat before its calls are ended for it. */
   leaseMs: number;
-  /** Whether a process exists on this host; tests pretend. Default: signal 0. */
-  processExists?: (pid: number) => boolean;
 };
 
 /**
@@ -86,7 +84,7 @@ export class InstanceLease {
       self: this.self,
       nowMs: clock.now(),
       leaseMs: this.options.leaseMs,
-      processExists: this.options.processExists ?? processExists,
+      processExists,
     };
     const result = await reconcileInstances(store, clock, this.self, live, options);
     runtime.recordedElsewhere(result.ended);

@@ -24,8 +24,9 @@ export function isGone(instance: InstanceRecord, live: Liveness): boolean {
   if (instance.id === live.self.id) return false;
   if (live.nowMs - instance.lastSeenMs > live.leaseMs) return true;
   if (instance.host !== live.self.host) return false;
-  // Our own PID under another instance ID is an earlier process that had it: gone.
-  return instance.pid === process.pid || !live.processExists(instance.pid);
+  // Our own PID under another ID (another server in this process, or an earlier process that had
+  // the PID) looks alive here: its lease decides.
+  return !live.processExists(instance.pid);
 }
 
 export type Reconciled = {
@@ -43,9 +44,11 @@ export type Reconciled = {
  * from its start to its instance's last heartbeat (the whole reservation when that is unknown).
  * Calls of live instances are never touched, nor a call just joined whose session has not said
  * which instance runs it yet (it has a lease to do so). A queued call whose join window closed a
- * lease ago lost its join timer with the process that started it: it ends as "join-timeout". With `rebuildIfAlone` (at start-up, before
- * taking traffic), when no other instance is live the concurrency counters are rebuilt from the open
- * calls in the same transaction: a crash between a hold and its call's row leaves a slot taken.
+ * lease ago lost its join timer with the process that started it: it ends as "join-timeout".
+ *
+ * With `rebuildIfAlone` (at start-up, before taking traffic), when no other instance is live the
+ * concurrency counters are rebuilt from the open calls in the same transaction: a crash between a
+ * hold and its call's row leaves a slot taken.
  */
 export async function reconcileInstances(
   store: Store,

@@ -74,9 +74,9 @@ describe("isGone", () => {
     ["this host, its process gone", instance("inst_b", "host-1", N0, 4242), true],
     ["this host, its process alive but past its lease (a reused PID)", instance("inst_b", "host-1", 0, 1), true],
     [
-      "this host, our own PID under another ID (an earlier process)",
+      "this host, our own PID under another ID (another server in this process), within its lease",
       instance("inst_b", "host-1", N0, process.pid),
-      true,
+      false,
     ],
   ])("%s → %s", (_name, subject, gone) => {
     expect(
