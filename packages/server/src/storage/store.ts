@@ -174,7 +174,10 @@ export type Store = {
   updateMemberRole(orgId: string, id: string, role: MemberRole): Promise<MemberRecord | undefined>;
   /** Replaces a member's password hash: whether the member existed. */
   updateMemberPassword(orgId: string, id: string, passwordHash: string): Promise<boolean>;
-  /** Removes a member and, with it, every session of theirs. */
+  /**
+   * Removes a member and, with it, every session of theirs — but never the org's last owner (one
+   * guarded statement, as in updateMemberRole). Undefined when there is no such member or the guard refused.
+   */
   deleteMember(orgId: string, id: string): Promise<MemberRecord | undefined>;
 
   insertSession(session: SessionRecord): Promise<void>;

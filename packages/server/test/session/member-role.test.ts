@@ -99,6 +99,19 @@ describe("PATCH /member/{id}", () => {
     expect(owners).toHaveLength(1);
   });
 
+  it("two owners removing each other at once: exactly one is removed, the org keeps an owner", async () => {
+    const second = await addMember(t, org.owner, "owner");
+    const results = await Promise.all([
+      t.app.inject({ method: "DELETE", url: `/member/${second.memberId}`, headers: as(org.owner) }),
+      t.app.inject({ method: "DELETE", url: `/member/${org.owner.memberId}`, headers: as(second) }),
+    ]);
+    const codes = results.map((r) => r.statusCode);
+    // The loser is refused LAST_OWNER, or finds its own session already ended with its member.
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    const owners = (await t.store.listMembers(org.orgId)).filter((m) => m.role === "owner");
+    expect(owners).toHaveLength(1);
+  });
+
   it("another org's member, or an unknown ID, is NOT_FOUND and unchanged", async () => {
     const other = await orgWithOwner(t, "Other", { email: "boss@other.example", password: "other long password" });
     const otherViewer = await addMember(t, other.owner, "viewer");

@@ -173,10 +173,7 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
       const target = await store.getMember(manager.orgId, request.params.id);
       if (!target) return notFound(reply);
       if (!mayManage(manager.role, target.role)) return ownersOnly(reply);
-      if (target.role === "owner") {
-        const owners = (await store.listMembers(manager.orgId)).filter((m) => m.role === "owner");
-        if (owners.length <= 1) return sendError(reply, "LAST_OWNER");
-      }
+      // The store's guarded delete keeps the last owner, even against a concurrent removal.
       const deleted = await audited(
         store,
         (tx) => tx.deleteMember(manager.orgId, target.id),
@@ -188,7 +185,8 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
             details: { email: m.email, role: m.role },
           }),
       );
-      return deleted ? present(deleted) : notFound(reply);
+      if (deleted) return present(deleted);
+      return (await store.getMember(manager.orgId, target.id)) ? sendError(reply, "LAST_OWNER") : notFound(reply);
     },
   );
 

@@ -77,17 +77,32 @@ export async function countMembers(db: Db, orgId: string): Promise<number> {
   return Number(row.n);
 }
 
-/** Two statements: KyselyStore runs them in one transaction. */
+/** Another owner of the org than `id` exists: the guard that keeps an org from losing its last owner. */
+const hasOtherOwner = (db: Db, orgId: string, id: string) =>
+  db
+    .selectFrom("members as other")
+    .select("other.id")
+    .where("other.org_id", "=", orgId)
+    .where("other.role", "=", "owner")
+    .where("other.id", "!=", id);
+
+/**
+ * Two statements (KyselyStore runs them in one transaction): the member, guarded like
+ * {@link updateMemberRole} so that the org's last owner stays, then their sessions. Undefined when
+ * there is no such member or the guard refused.
+ */
 export async function deleteMember(db: Db, orgId: string, id: string): Promise<MemberRecord | undefined> {
-  // Sessions first: the foreign key cascades too, but this does not depend on it being enforced.
-  await db.deleteFrom("sessions").where("org_id", "=", orgId).where("member_id", "=", id).execute();
   const row = await db
     .deleteFrom("members")
     .where("org_id", "=", orgId)
     .where("id", "=", id)
+    .where((eb) => eb.or([eb("role", "!=", "owner"), eb.exists(hasOtherOwner(db, orgId, id))]))
     .returningAll()
     .executeTakeFirst();
-  return row && toMember(row);
+  if (!row) return undefined;
+  // The foreign key cascades too; this does not depend on it being enforced.
+  await db.deleteFrom("sessions").where("org_id", "=", orgId).where("member_id", "=", id).execute();
+  return toMember(row);
 }
 
 /**
@@ -103,19 +118,7 @@ export async function updateMemberRole(
 ): Promise<MemberRecord | undefined> {
   let query = db.updateTable("members").set({ role }).where("org_id", "=", orgId).where("id", "=", id);
   if (role !== "owner")
-    query = query.where((eb) =>
-      eb.or([
-        eb("role", "!=", "owner"),
-        eb.exists(
-          db
-            .selectFrom("members as other")
-            .select("other.id")
-            .where("other.org_id", "=", orgId)
-            .where("other.role", "=", "owner")
-            .where("other.id", "!=", id),
-        ),
-      ]),
-    );
+    query = query.where((eb) => eb.or([eb("role", "!=", "owner"), eb.exists(hasOtherOwner(db, orgId, id))]));
   const row = await query.returningAll().executeTakeFirst();
   return row && toMember(row);
 }

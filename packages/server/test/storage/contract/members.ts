@@ -67,6 +67,20 @@ export function membersContract(open: OpenStore): void {
       expect(await t.store.updateMemberPassword("org_a", "mem_unknown", "$scrypt$new")).toBe(false);
     });
 
+    it("deleteMember keeps the org's last owner, and removes an owner who has company", async () => {
+      await seedOrg(t.store, "org_a");
+      await t.store.insertMember(memberRecord("org_a", "mem_1", { role: "owner", email: "1@example.com" }));
+      await t.store.insertSession(sessionRecord("org_a", "mem_1", "ses_1"));
+      expect(await t.store.deleteMember("org_a", "mem_1")).toBeUndefined();
+      expect(await t.store.getMember("org_a", "mem_1")).toBeDefined();
+      expect(await t.store.findSession("cookie-hash-of-ses_1")).toBeDefined();
+      await t.store.insertMember(memberRecord("org_a", "mem_2", { role: "owner", email: "2@example.com" }));
+      expect((await t.store.deleteMember("org_a", "mem_1"))?.id).toBe("mem_1");
+      expect(await t.store.findSession("cookie-hash-of-ses_1")).toBeUndefined();
+      expect(await t.store.deleteMember("org_a", "mem_2")).toBeUndefined();
+      expect(await t.store.countMembers("org_a")).toBe(1);
+    });
+
     it("deletes a member once, and every session of theirs with them", async () => {
       await seedOrg(t.store, "org_a");
       const member = memberRecord("org_a", "mem_1");
