@@ -5,6 +5,7 @@ import * as liveCalls from "./0003-live-calls.ts";
 import * as limitsAndAudit from "./0004-limits-and-audit.ts";
 import * as membersAndSessions from "./0005-members-and-sessions.ts";
 import * as callOwners from "./0006-call-owners.ts";
+import * as callsByKey from "./0007-calls-by-key.ts";
 
 /** Versioned migrations, applied in name order at start-up. Never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0004-limits-and-audit": limitsAndAudit,
   "0005-members-and-sessions": membersAndSessions,
   "0006-call-owners": callOwners,
+  "0007-calls-by-key": callsByKey,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
