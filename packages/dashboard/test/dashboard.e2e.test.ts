@@ -345,8 +345,9 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.getByLabel("Name").fill("Broken");
     await page.getByLabel("Model provider").fill("no-such-provider");
     await page.getByRole("button", { name: "Create assistant" }).click();
-    await expect(page.locator('[data-field="model.provider"]').textContent()).resolves.toContain("must be one of");
-    await expect(page.getByRole("alert").textContent()).resolves.toContain("VALIDATION_FAILED");
+    // The field's error slot is always on the page, empty until the answer comes: wait for its text.
+    await page.locator('[data-field="model.provider"]', { hasText: "must be one of" }).waitFor();
+    await page.getByRole("alert").filter({ hasText: "VALIDATION_FAILED" }).waitFor();
     const list = (await (
       await fetch(`${server.url}/assistant`, { headers: { authorization: `Bearer ${server.privateKey}` } })
     ).json()) as { name?: string }[];
