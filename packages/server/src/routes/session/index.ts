@@ -3,16 +3,17 @@ import { auditEvent } from "../../audit/audit-event.ts";
 import { audited } from "../../audit/audited.ts";
 import type { LoginLimits } from "../../auth/session/login-limits.ts";
 import { DECOY_HASH, verifyPassword } from "../../auth/session/passwords.ts";
-import { csrfMatches, csrfTokenFor, type Sessions } from "../../auth/session/sessions.ts";
+import { csrfTokenFor, type Sessions } from "../../auth/session/sessions.ts";
 import { normalizeEmail, setupOwner } from "../../domain/members.ts";
 import { sendError } from "../../http/errors.ts";
 import { errorResponses } from "../../http/schemas.ts";
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
+import { clearSessionCookie, setSessionCookie } from "../../http/session-cookie.ts";
 import type { MemberRecord, SessionRecord } from "../../storage/records.ts";
 import type { Store } from "../../storage/store.ts";
 import type { RouteDeps } from "../deps.ts";
 import { passwordRoute } from "./password.ts";
 import { loginBody, sessionResponse, sessionSecurity, setupBody } from "./schemas.ts";
+import { signedInReader } from "./signed-in.ts";
 
 export type SessionDeps = RouteDeps & { sessions: Sessions; loginLimits: LoginLimits };
 
@@ -29,6 +30,7 @@ const present = (member: Pick<MemberRecord, "id" | "email" | "role" | "orgId">, 
 export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const { store, clock, sessions, loginLimits } = deps;
   const { publicUrl } = deps.config;
+  const signedIn = signedInReader(sessions, publicUrl);
   const common = { tags: ["session"] };
 
   const tooMany = (reply: FastifyReply, retryAfterSeconds: number) =>
@@ -119,15 +121,9 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       },
     },
     async (request, reply) => {
-      const token = readSessionCookie(request);
-      if (token === undefined)
-        return sendError(reply, "MISSING_CREDENTIAL", { message: "Not signed in: no session cookie was sent." });
-      const result = await sessions.resolve(token);
-      if (!result.ok) {
-        clearSessionCookie(reply, publicUrl);
-        return sendError(reply, result.code);
-      }
-      return present({ ...result.principal, id: result.principal.memberId }, token);
+      const member = await signedIn(request, reply, { change: false });
+      if (!member.ok) return member.sent;
+      return present({ ...member.principal, id: member.principal.memberId }, member.token);
     },
   );
 
@@ -142,17 +138,9 @@ export async function sessionRoutes(app: FastifyInstance, deps: SessionDeps): Pr
       },
     },
     async (request, reply) => {
-      const token = readSessionCookie(request);
-      if (token === undefined)
-        return sendError(reply, "MISSING_CREDENTIAL", { message: "Not signed in: no session cookie was sent." });
-      const result = await sessions.resolve(token);
-      if (!result.ok) {
-        clearSessionCookie(reply, publicUrl);
-        return sendError(reply, result.code);
-      }
-      const { principal } = result;
-      if (!csrfMatches(request.headers["x-csrf-token"], principal.csrfToken))
-        return sendError(reply, "CSRF_TOKEN_INVALID");
+      const member = await signedIn(request, reply, { change: true });
+      if (!member.ok) return member.sent;
+      const { principal } = member;
       await audited(
         store,
         async (tx) => ((await tx.deleteSession(principal.sessionId)) ? principal.sessionId : undefined),

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { auditEvent } from "../../audit/audit-event.ts";
 import { hashPassword, verifyPassword } from "../../auth/session/passwords.ts";
-import { csrfMatches } from "../../auth/session/sessions.ts";
 import { sendError } from "../../http/errors.ts";
 import { errorResponses } from "../../http/schemas.ts";
-import { clearSessionCookie, readSessionCookie } from "../../http/session-cookie.ts";
 import type { SessionDeps } from "./index.ts";
 import { newPasswordField, sessionSecurity } from "./schemas.ts";
+import { signedInReader } from "./signed-in.ts";
 
 const passwordBody = {
   type: "object",
@@ -26,7 +25,7 @@ const passwordBody = {
  */
 export async function passwordRoute(app: FastifyInstance, deps: SessionDeps): Promise<void> {
   const { store, clock, sessions, loginLimits } = deps;
-  const { publicUrl } = deps.config;
+  const signedIn = signedInReader(sessions, deps.config.publicUrl);
 
   app.post<{ Body: { currentPassword: string; newPassword: string } }>(
     "/session/password",
@@ -47,17 +46,9 @@ export async function passwordRoute(app: FastifyInstance, deps: SessionDeps): Pr
       },
     },
     async (request, reply) => {
-      const token = readSessionCookie(request);
-      if (token === undefined)
-        return sendError(reply, "MISSING_CREDENTIAL", { message: "Not signed in: no session cookie was sent." });
-      const result = await sessions.resolve(token);
-      if (!result.ok) {
-        clearSessionCookie(reply, publicUrl);
-        return sendError(reply, result.code);
-      }
-      const { principal } = result;
-      if (!csrfMatches(request.headers["x-csrf-token"], principal.csrfToken))
-        return sendError(reply, "CSRF_TOKEN_INVALID");
+      const session = await signedIn(request, reply, { change: true });
+      if (!session.ok) return session.sent;
+      const { principal } = session;
       const limit = await loginLimits.attempt(request.ip, principal.email);
       if (!limit.ok)
         return sendError(reply, "RATE_LIMITED", {
