@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
 import type { FastifyInstance } from "fastify";
+import { spawnServer, stopServer } from "../../packages/server/test/server-process.ts";
 import { ROOT } from "./doc-samples.ts";
 import { inherited } from "./shell-session.ts";
 
@@ -34,40 +35,15 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   const extra = Object.fromEntries(
     Object.entries(env).map(([name, value]) => [name, value.replaceAll("{port}", String(port))]),
   );
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: ROOT,
-    env: { ...inherited(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 45 s:\n${output}`)), 45_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portcullis listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
+  const { child, output } = await spawnServer(
+    { ...inherited(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...extra },
+    45_000,
+  );
   return {
     port,
     child,
-    output: () => output,
-    async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    output,
+    close: () => stopServer(child),
   };
 }
 

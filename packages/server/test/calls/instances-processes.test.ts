@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir, openSqlite, sqlitePath } from "../../src/index.ts";
 import type { Json } from "../helpers.ts";
+import { spawnServer } from "../server-process.ts";
 import { CallClient } from "./call-client.ts";
 import {
   APP_ORIGIN,
@@ -25,7 +25,6 @@ import {
  * starts must leave the calls of live ones alone, and the calls of one that crashed must end and free
  * their holds. Short heartbeat settings keep the test from sleeping.
  */
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const LEASE = { PORTCULLIS_INSTANCE_HEARTBEAT_MS: "200", PORTCULLIS_INSTANCE_LEASE_MS: "1000" };
 const CAP = 3;
 
@@ -47,40 +46,18 @@ afterEach(() => {
 async function startChild(): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...LEASE,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PORTCULLIS_DATA_DIR: dataDir,
-      PORTCULLIS_MASTER_KEY: masterKey,
-      PORTCULLIS_PUBLIC_URL: url,
-      LOG_LEVEL: "silent",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = await spawnServer({
+    ...process.env,
+    ...LEASE,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PORTCULLIS_DATA_DIR: dataDir,
+    PORTCULLIS_MASTER_KEY: masterKey,
+    PORTCULLIS_PUBLIC_URL: url,
+    LOG_LEVEL: "silent",
   });
-  children.push(child);
-  let output = "";
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portcullis listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, exited, ...requester(url) };
+  children.push(server.child);
+  return { child: server.child, exited: server.exited, ...requester(url) };
 }
 
 async function created(server: Requester, key: string, path: string, payload: Json): Promise<Json> {

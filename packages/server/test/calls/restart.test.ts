@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir, openSqlite, sqlitePath } from "../../src/index.ts";
 import type { Json } from "../helpers.ts";
+import { spawnServer } from "../server-process.ts";
 import { CallClient } from "./call-client.ts";
 import { APP_ORIGIN, endedCall, freePort, type Requester, readCall, requester, startCall } from "./live-server.ts";
-
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** The real server, `node --import tsx packages/server/src/main.ts`, as an operator starts it. */
 type ChildServer = Requester & { child: ChildProcess; exited: Promise<number | null>; output: () => string };
@@ -32,9 +30,8 @@ afterEach(() => {
 
 async function startChild(): Promise<ChildServer> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: ROOT,
-    env: {
+  const server = await spawnServer(
+    {
       ...process.env,
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -43,28 +40,10 @@ async function startChild(): Promise<ChildServer> {
       PORTCULLIS_PUBLIC_URL: url,
       LOG_LEVEL: "warn",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 20_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portcullis listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, exited, output: () => output, ...requester(url) };
+    20_000,
+  );
+  children.push(server.child);
+  return { ...server, ...requester(url) };
 }
 
 async function setUpOrg(): Promise<string> {

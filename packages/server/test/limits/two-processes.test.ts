@@ -1,20 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir } from "../../src/index.ts";
 import { expectCode, freePort, type HttpAnswer, type Requester, requester } from "../calls/live-server.ts";
 import type { Json } from "../helpers.ts";
+import { spawnServer, stopServer } from "../server-process.ts";
 import { APP_ORIGIN } from "./harness.ts";
 
 /**
  * Two real server processes on one SQLite file, as `npm start` runs them: every cap must hold
  * across both, since each process only sees the other through the database.
  */
-const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const N = 40;
 const CACHE_TTL_SECONDS = 1;
 
@@ -28,46 +27,15 @@ let assistantId: string;
 async function startServer(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PORTCULLIS_PUBLIC_URL: url,
-      LOG_LEVEL: "silent",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in time: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Portcullis listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}: ${output}`));
-    });
+  const { child } = await spawnServer({
+    ...process.env,
+    ...env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PORTCULLIS_PUBLIC_URL: url,
+    LOG_LEVEL: "silent",
   });
   return { child, url, ...requester(url) };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function post(server: Server, path: string, payload: Json): Promise<Json> {
@@ -129,7 +97,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(servers.map(stopServer));
+  await Promise.all(servers.map((server) => stopServer(server.child)));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 30_000);
 
