@@ -119,6 +119,32 @@ describe("client tokens: the restrictions inside are the ones in force", () => {
     expect(await callCount(t, org)).toBe(0);
   });
 
+  it("each token's own rules apply when consecutive tokens carry different ones (no rules kept from the last)", async () => {
+    const rules: [Json, string, number][] = [
+      [{ allowedOrigins: ["https://a.example.com"] }, "https://a.example.com", 201],
+      [{ allowedOrigins: ["https://a.example.com", "https://b.example.com"] }, "https://b.example.com", 201],
+      [{ allowedOrigins: ["https://a.example.com"] }, "https://b.example.com", 403],
+      [{ allowedOrigins: ["https://b.example.com"] }, "https://a.example.com", 403],
+      [
+        { allowedOrigins: ["https://b.example.com"], allowedAssistantIds: ["asst_other"] },
+        "https://b.example.com",
+        403,
+      ],
+      [{ allowedOrigins: ["https://b.example.com"] }, "https://b.example.com", 201],
+      [
+        { allowedAssistantIds: ["asst_other"], allowedOrigins: ["https://b.example.com"] },
+        "https://b.example.com",
+        403,
+      ],
+    ];
+    for (const round of [1, 2])
+      for (const [restrictions, origin, status] of rules) {
+        const token = hsToken(t, org, { ...tokenClaim("public", restrictions), jti: `${round}-${origin}-${status}` });
+        const res = await webCall(t, token, { assistantId }, origin);
+        expect(res.statusCode, `${JSON.stringify(restrictions)} from ${origin}: ${res.body}`).toBe(status);
+      }
+  });
+
   it("a public token with restrictions.enabled false is refused", async () => {
     const res = await webCall(t, hsToken(t, org, tokenClaim("public", { enabled: false })), { assistantId });
     expectError(res, "KEY_DISABLED");

@@ -31,15 +31,15 @@ const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
- * True when base64url text (alphabet already checked) is the one canonical spelling of its bytes:
- * RFC 4648 §3.5 — no impossible length, and the bits of the last character that encode no byte
- * are zero. Computed from the last character, without re-encoding.
+ * True when base64url text (alphabet already checked) from `start` to `end` is the one canonical
+ * spelling of its bytes: RFC 4648 §3.5 — no impossible length, and the bits of the last character
+ * that encode no byte are zero. Computed from the last character, without re-encoding.
  */
-export function isCanonicalBase64url(text: string): boolean {
-  const rest = text.length % 4;
+export function isCanonicalBase64url(text: string, start = 0, end = text.length): boolean {
+  const rest = (end - start) % 4;
   if (rest === 1) return false;
   if (rest === 0) return true;
-  const last = ALPHABET.indexOf(text[text.length - 1] as string);
+  const last = ALPHABET.indexOf(text[end - 1] as string);
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
@@ -55,7 +55,7 @@ function parseObject(json: string): Record<string, unknown> | undefined {
     return undefined;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  if (hasDuplicateKeys(json)) return undefined;
+  if (hasDuplicateKeys(json, value)) return undefined;
   return value as Record<string, unknown>;
 }
 
@@ -70,11 +70,18 @@ const malformed = (message: string): Refusal => ({ ok: false, code: "TOKEN_MALFO
 export function readJwtParts(token: string, headers?: HeaderCache): JwtParts | Refusal {
   if (token.length > MAX_TOKEN_LENGTH) return malformed(`A token is at most ${MAX_TOKEN_LENGTH} characters.`);
   if (!SHAPE.test(token)) return malformed("A token is three base64url parts joined by dots, signature included.");
-  const [h, p, s] = token.split(".") as [string, string, string];
+  const first = token.indexOf(".");
+  const last = token.lastIndexOf(".");
   // Canonical base64url only (no padding, no stray bits), so one token has exactly one spelling;
   // verifiers decode leniently, so the signature's spelling is checked here too.
-  if (!isCanonicalBase64url(h) || !isCanonicalBase64url(p) || !isCanonicalBase64url(s))
+  if (
+    !isCanonicalBase64url(token, 0, first) ||
+    !isCanonicalBase64url(token, first + 1, last) ||
+    !isCanonicalBase64url(token, last + 1)
+  )
     return malformed("The token is not canonical base64url.");
+  const h = token.slice(0, first);
+  const p = token.slice(first + 1, last);
   // A backend signs every token with the same header, so its parse is reused (frozen: shared).
   let header = headers?.peek(h);
   if (!header) {
@@ -96,6 +103,6 @@ export function readPayload(payloadSegment: string): { ok: true; payload: JwtPay
  * For a payload another parser already read (the signature library): true when its text has a
  * key twice, which that parser would have accepted silently.
  */
-export function payloadHasDuplicateKeys(payloadSegment: string): boolean {
-  return hasDuplicateKeys(decodeSegment(payloadSegment));
+export function payloadHasDuplicateKeys(payloadSegment: string, parsed: JwtPayload): boolean {
+  return hasDuplicateKeys(decodeSegment(payloadSegment), parsed);
 }

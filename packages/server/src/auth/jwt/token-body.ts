@@ -39,6 +39,7 @@ const POLICY_CACHE_SIZE = 1000;
  */
 export function createTokenBodyReader() {
   const policies = new LRUCache<string, CompiledPolicy>({ max: POLICY_CACHE_SIZE });
+  let last: { tag: KeyTag; raw: unknown; policy: CompiledPolicy } | undefined;
   return function readTokenBody(payload: JwtPayload): TokenBody {
     const token = payload.token;
     if (typeof token !== "object" || token === null || Array.isArray(token))
@@ -48,8 +49,9 @@ export function createTokenBodyReader() {
         message: "The token claim must be an object: { tag, restrictions }.",
       };
     const body = token as Record<string, unknown>;
-    const unknown = Object.keys(body).find((k) => !TOKEN_FIELDS.has(k));
-    if (unknown) return { ok: false, code: "TOKEN_MALFORMED", message: `token.${unknown} is not a known field.` };
+    for (const field in body)
+      if (!TOKEN_FIELDS.has(field))
+        return { ok: false, code: "TOKEN_MALFORMED", message: `token.${field} is not a known field.` };
     const tag = body.tag;
     if (tag !== "public" && tag !== "private")
       return { ok: false, code: "TOKEN_MALFORMED", message: "token.tag must be 'public' or 'private'." };
@@ -65,6 +67,10 @@ export function createTokenBodyReader() {
       return { ok: false, code: "TOKEN_MALFORMED", message: "A single-use token needs a jti claim." };
 
     const raw = body.restrictions ?? {};
+    // Most tokens carry what the previous one did; comparing with it is cheaper than spelling
+    // the restrictions out as a cache key.
+    if (last && tag === last.tag && sameJson(raw, last.raw))
+      return { ok: true, tag, policy: last.policy, singleUse, subject: sub, tokenId: jti };
     const cacheKey = `${tag}:${JSON.stringify(raw)}`;
     let policy = policies.peek(cacheKey);
     if (!policy) {
@@ -87,6 +93,28 @@ export function createTokenBodyReader() {
       policy = compilePolicy(read.value);
       policies.set(cacheKey, policy);
     }
+    last = { tag, raw, policy };
     return { ok: true, tag, policy, singleUse, subject: sub, tokenId: jti };
   };
+}
+
+/** Whether two parsed JSON values are the same, object keys in the same order (as JSON.stringify would spell them). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i] as string;
+    if (key !== keysB[i] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+      return false;
+  }
+  return true;
 }

@@ -15,6 +15,7 @@ import {
   readJwtParts,
   readPayload,
 } from "./read-jwt.ts";
+import { SecondSight } from "./second-sight.ts";
 import { createTokenBodyReader } from "./token-body.ts";
 import { signatureCheck } from "./verifier-pool.ts";
 
@@ -52,8 +53,10 @@ export class TokenVerifier {
   /**
    * Tokens already verified; a browser reuses its token for several requests. Looked up by the
    * signature part (short, so cheap to hash) and trusted only when the whole text is the same.
+   * A token enters it when it verifies for the second time (`SecondSight`).
    */
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_CACHE_SIZE });
+  private readonly secondSight = new SecondSight();
 
   constructor(
     private readonly deps: {
@@ -84,8 +87,9 @@ export class TokenVerifier {
       }
       this.verified.delete(signature);
     }
-    const result = await this.verifyFresh(token, now);
-    if (result.ok) {
+    const fresh = this.verifyFresh(token, now);
+    const result = fresh instanceof Promise ? await fresh : fresh;
+    if (result.ok && this.secondSight.seenBefore(signature)) {
       const org = this.orgs.peek(result.principal.orgId);
       if (org)
         this.verified.set(signature, {
@@ -102,7 +106,8 @@ export class TokenVerifier {
     return this.orgs.peek(org.orgId) === org && org.expiresAt > now;
   }
 
-  private async verifyFresh(token: string, now: number): Promise<TokenResult> {
+  /** Synchronous when the token is decided without loading anything (the common case). */
+  private verifyFresh(token: string, now: number): TokenResult | Promise<TokenResult> {
     const parts = readJwtParts(token, this.headers);
     if (!parts.ok) return parts;
     const { header } = parts;
@@ -131,7 +136,7 @@ export class TokenVerifier {
     for (const candidate of key.candidates) {
       const payload = candidate.check(token);
       if (typeof payload !== "object") continue;
-      if (payload.orgId !== org.orgId || payloadHasDuplicateKeys(parts.payloadSegment)) return undefined;
+      if (payload.orgId !== org.orgId || payloadHasDuplicateKeys(parts.payloadSegment, payload)) return undefined;
       const accepted = this.accept(org, kid, payload);
       return accepted.ok ? accepted : undefined;
     }
