@@ -4,30 +4,29 @@ import { alternate, rateAsync, rateSync } from "./micro.ts";
 import type { Comparison, MetricInfo, RunResult, Scenario } from "./scenario.ts";
 import { type Seed, seedDataDir } from "./seed.ts";
 import { ratio } from "./stats.ts";
+import type { FreshTokens } from "./tokens.ts";
 
 export type DecisionInput = { seed: Seed; sliceMs: number; rounds: number };
 
 /**
  * Child side of a decision scenario: decisions per second for one credential, in alternating
- * slices with its floor, after checking that the credential is in fact allowed.
+ * slices with its floor, after checking that the credential is in fact allowed. With a pool of
+ * fresh tokens, every decision gets a token never seen before (and the one repeated is its first).
  */
 export async function measureDecision(
   input: DecisionInput,
-  authorization: string | readonly string[],
+  credential: string | FreshTokens,
   floor: () => unknown,
-  extra: (decider: Decider, pick: () => string) => Record<string, () => Promise<number>> = () => ({}),
+  extra: (decider: Decider) => Record<string, () => Promise<number>> = () => ({}),
 ): Promise<RunResult> {
   const { seed, sliceMs, rounds } = input;
   const decider = await openDecider(seed.dataDir);
   const body = { assistantId: seed.assistantId };
-  // A pool of distinct tokens, larger than the verified-token cache, makes every decision verify
-  // its token afresh: the honest cost of a new token. One repeated token is measured beside it.
-  const pool = typeof authorization === "string" ? [authorization] : authorization;
-  let next = 0;
-  const pick = () => pool[next++ % pool.length] as string;
-  const decide = () => decider.decide(pick(), seed.allowedOrigin, body);
-  const withoutStore = () => decider.decideWithoutStore(pick(), seed.allowedOrigin, body);
-  const repeated = () => decider.decide(pool[0] as string, seed.allowedOrigin, body);
+  const next = typeof credential === "string" ? () => credential : () => credential.next("header");
+  const same = typeof credential === "string" ? credential : credential.at(0, "header");
+  const decide = () => decider.decide(next(), seed.allowedOrigin, body);
+  const withoutStore = () => decider.decideWithoutStore(next(), seed.allowedOrigin, body);
+  const repeated = () => decider.decide(same, seed.allowedOrigin, body);
   const first = await decide();
   if (first !== "allow") throw new Error(`the credential should be allowed, got ${first}`);
   const sides = {
@@ -35,13 +34,22 @@ export async function measureDecision(
     decision: () => rateAsync(decide, sliceMs),
     withoutStore: () => rateAsync(withoutStore, sliceMs),
     repeated: () => rateAsync(repeated, sliceMs),
-    ...extra(decider, pick),
+    ...extra(decider),
   };
   await alternate(sides, 1); // warm-up: JIT, key cache, SQLite page cache
   const rates = await alternate(sides, rounds);
   await decider.close();
-  return rates;
+  return typeof credential === "string" ? rates : { ...rates, mintedLate: credential.mintedLate };
 }
+
+/** Measured slices a side of `measureDecision` runs: the warm-up round plus `rounds`. */
+export const slicesPerSide = (input: DecisionInput): number => input.rounds + 1;
+
+/** The metric every fresh-token scenario reports: tokens its pool lacked, minted inside a measured slice. */
+export const mintedLateMetric: MetricInfo = {
+  label: "tokens minted inside a measured slice because the pool ran out (should be 0; only slows the result)",
+  unit: "tokens",
+};
 
 /**
  * A scenario "decisions per second next to their floor". Each run measures in a fresh process

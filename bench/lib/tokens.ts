@@ -1,4 +1,4 @@
-import { createPrivateKey } from "node:crypto";
+import { createHmac, createPrivateKey, type KeyObject, sign } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { ES256_KID, type Seed } from "./seed.ts";
 
@@ -32,5 +32,81 @@ export function mintEs256(seed: Seed, n = 0): string {
   return jwt.sign(payload(seed, n), key, { algorithm: "ES256", expiresIn: TTL_SECONDS, keyid: ES256_KID });
 }
 
-/** More distinct tokens than the server's verified-token cache holds (10,000), so none is a cache hit. */
-export const FRESH_POOL = 12_000;
+/**
+ * Tokens never seen before, one per `next()`, each handed out as a new flat string the way a
+ * request's header arrives (not a slice of a string kept alive elsewhere). The server caches a
+ * token the second time it verifies, so a pool cycled through would measure its cache, not
+ * verification: every token here is used once. They are minted up front into one off-heap buffer
+ * (so the pool costs the garbage collector nothing), enough for every slice that draws from it
+ * at `maxRate` per second; should a faster machine draw more, the rest are minted on the spot,
+ * inside the measured slice, which can only make the result look slower.
+ */
+export class FreshTokens {
+  private readonly text: Buffer;
+  /** Where token n's text starts in `text`; it ends where token n + 1's starts. */
+  private readonly starts: Uint32Array;
+  private used = 0;
+  /** Minted inside a measured slice because the pool ran out (reported, should stay 0). */
+  mintedLate = 0;
+
+  constructor(
+    private readonly mint: (n: number) => string,
+    readonly size: number,
+  ) {
+    const texts = Array.from({ length: size }, (_, n) => Buffer.from(`${SCHEME}${mint(n)}`, "latin1"));
+    this.text = Buffer.concat(texts);
+    this.starts = new Uint32Array(size + 1);
+    texts.forEach((text, n) => {
+      this.starts[n + 1] = (this.starts[n] as number) + text.length;
+    });
+  }
+
+  /** Pool size for `slices` measured slices of `sliceMs` each, drawing at most `maxRate` tokens per second. */
+  static sizeFor(slices: number, sliceMs: number, maxRate: number): number {
+    return Math.ceil((slices * sliceMs * maxRate) / 1000);
+  }
+
+  /**
+   * Token `n` of the pool as a new string, as an Authorization header value (`Bearer ...`) or
+   * bare. It is not used up: for the library's own row, which caches nothing.
+   */
+  at(n: number, as: "header" | "token"): string {
+    const start = (this.starts[n] as number) + (as === "token" ? SCHEME.length : 0);
+    return this.text.toString("latin1", start, this.starts[n + 1] as number);
+  }
+
+  /** The next token never handed out before, as `at` spells it. */
+  next(as: "header" | "token"): string {
+    if (this.used < this.size) return this.at(this.used++, as);
+    this.mintedLate++;
+    const token = this.mint(this.used++);
+    return as === "token" ? token : `${SCHEME}${token}`;
+  }
+}
+
+const SCHEME = "Bearer ";
+
+/**
+ * A fast minter of distinct HS256 tokens for a pool: the header and claims of `mintHs256`'s token
+ * (made by jsonwebtoken, a real signer), each with its own jti, signed with node:crypto directly.
+ */
+export function hs256Minter(seed: Seed): (n: number) => string {
+  const [header, payload] = mintHs256(seed).split(".") as [string, string];
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+  return (n) => {
+    const input = `${header}.${Buffer.from(JSON.stringify({ ...claims, jti: `fresh-${n}` })).toString("base64url")}`;
+    return `${input}.${createHmac("sha256", seed.privateKey).update(input).digest("base64url")}`;
+  };
+}
+
+/** Like `hs256Minter`, for ES256 tokens signed with the org's registered signing key. */
+export function es256Minter(seed: Seed): (n: number) => string {
+  const [header, payload] = mintEs256(seed).split(".") as [string, string];
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+  const key: KeyObject = createPrivateKey({ key: seed.es256PrivateJwk, format: "jwk" });
+  return (n) => {
+    const input = `${header}.${Buffer.from(JSON.stringify({ ...claims, jti: `fresh-${n}` })).toString("base64url")}`;
+    const signature = sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
+    return `${input}.${signature.toString("base64url")}`;
+  };
+}
