@@ -18,19 +18,28 @@ const COMMA = 0x2c;
  * to the HMAC it runs beside, and linear on a hostile 8 KB payload.
  */
 export function hasDuplicateKeys(json: string, parsed: unknown = JSON.parse(json)): boolean {
-  return keysWritten(json) !== keysHeld(parsed);
+  const utf8 = Buffer.from(json);
+  return keysWritten(utf8, utf8.length) !== keysHeld(parsed);
+}
+
+/** Like `hasDuplicateKeys`, for JSON already as UTF-8 bytes (the first `length` of `utf8`). */
+export function hasDuplicateKeysInUtf8(utf8: Uint8Array, length: number, parsed: unknown): boolean {
+  return keysWritten(utf8, length) !== keysHeld(parsed);
 }
 
 /** Per open container, whether it is an object (reused across calls: this never re-enters). */
 const inObject: boolean[] = [];
 
-/** Keys written in a valid JSON text, over all its objects. */
-function keysWritten(json: string): number {
+/**
+ * Keys written in a valid JSON text, over all its objects. Read as UTF-8 bytes: every byte that
+ * matters here is ASCII, and no byte of a multi-byte character is.
+ */
+function keysWritten(json: Uint8Array, length: number): number {
   let depth = 0;
   let expectKey = false;
   let keys = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
+  for (let i = 0; i < length; i++) {
+    const c = json[i];
     if (c === OPEN_OBJECT) {
       inObject[depth++] = true;
       expectKey = true;
@@ -44,21 +53,22 @@ function keysWritten(json: string): number {
     } else if (c === QUOTE) {
       if (expectKey) keys++;
       expectKey = false;
-      i = closingQuote(json, i);
+      i = closingQuote(json, i, length);
     }
   }
   return keys;
 }
 
 /** Where the string opened at `open` ends: the first quote not escaped (after an even run of backslashes). */
-function closingQuote(json: string, open: number): number {
-  let end = json.indexOf('"', open + 1);
-  for (;;) {
+function closingQuote(json: Uint8Array, open: number, length: number): number {
+  let end = json.indexOf(QUOTE, open + 1);
+  while (end !== -1 && end < length) {
     let backslashes = 0;
-    while (json.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    while (json[end - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return end;
-    end = json.indexOf('"', end + 1);
+    end = json.indexOf(QUOTE, end + 1);
   }
+  return length;
 }
 
 /** Keys held by a parsed JSON value, over all its objects. */

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "@portcullis/core";
-import { hasDuplicateKeys } from "./duplicate-keys.ts";
+import { hasDuplicateKeysInUtf8 } from "./duplicate-keys.ts";
 
 export const MAX_TOKEN_LENGTH = 8192;
 
@@ -43,19 +43,20 @@ export function isCanonicalBase64url(text: string, start = 0, end = text.length)
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
-function decodeSegment(text: string): string {
-  return Buffer.from(text, "base64url").toString("utf8");
-}
+/** Room for any segment's bytes: base64url text decodes to fewer bytes than it has characters. */
+const scratch = Buffer.allocUnsafe(MAX_TOKEN_LENGTH);
 
-function parseObject(json: string): Record<string, unknown> | undefined {
+/** A segment's JSON object, refused (undefined) when it is not one or repeats a key in any object. */
+function parseSegment(segment: string): Record<string, unknown> | undefined {
+  const length = scratch.write(segment, "base64url");
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = JSON.parse(scratch.toString("utf8", 0, length));
   } catch {
     return undefined;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  if (hasDuplicateKeys(json, value)) return undefined;
+  if (hasDuplicateKeysInUtf8(scratch, length, value)) return undefined;
   return value as Record<string, unknown>;
 }
 
@@ -85,7 +86,7 @@ export function readJwtParts(token: string, headers?: HeaderCache): JwtParts | R
   // A backend signs every token with the same header, so its parse is reused (frozen: shared).
   let header = headers?.peek(h);
   if (!header) {
-    header = parseObject(decodeSegment(h));
+    header = parseSegment(h);
     if (!header) return malformed("The token header is not base64url JSON without duplicate keys.");
     headers?.set(h, Object.freeze(header));
   }
@@ -94,7 +95,7 @@ export function readJwtParts(token: string, headers?: HeaderCache): JwtParts | R
 
 /** The payload of parts read by `readJwtParts`: a JSON object without duplicate keys. */
 export function readPayload(payloadSegment: string): { ok: true; payload: JwtPayload } | Refusal {
-  const payload = parseObject(decodeSegment(payloadSegment));
+  const payload = parseSegment(payloadSegment);
   if (!payload) return malformed("The token payload is not base64url JSON without duplicate keys.");
   return { ok: true, payload };
 }
@@ -104,5 +105,6 @@ export function readPayload(payloadSegment: string): { ok: true; payload: JwtPay
  * key twice, which that parser would have accepted silently.
  */
 export function payloadHasDuplicateKeys(payloadSegment: string, parsed: JwtPayload): boolean {
-  return hasDuplicateKeys(decodeSegment(payloadSegment), parsed);
+  const length = scratch.write(payloadSegment, "base64url");
+  return hasDuplicateKeysInUtf8(scratch, length, parsed);
 }

@@ -3,7 +3,7 @@ const SAMPLED_CHARS = 12;
 
 /**
  * Admission to the verified-token cache: a token is cached the second time it verifies, not the
- * first. Most tokens start one call and are never seen again; caching them all would churn the
+ * first (and a token never seen does not even look the cache up). Most tokens start one call and are never seen again; caching them all would churn the
  * cache (evicting the tokens a browser does reuse) and keep every one alive until evicted, which
  * costs the garbage collector more than verifying it did.
  *
@@ -16,11 +16,14 @@ const SAMPLED_CHARS = 12;
 export class SecondSight {
   private readonly marks = new Int32Array(SLOTS);
 
-  /** True when this signature was seen by an earlier call (probably); remembers it either way. */
-  seenBefore(signature: string): boolean {
+  /**
+   * True when the signature (`text` from `start`) was seen by an earlier call (probably);
+   * remembers it either way.
+   */
+  seenBefore(text: string, start = 0): boolean {
     let hash = 0x811c9dc5;
-    const end = Math.min(SAMPLED_CHARS, signature.length);
-    for (let i = 0; i < end; i++) hash = Math.imul(hash ^ signature.charCodeAt(i), 0x01000193);
+    const end = Math.min(start + SAMPLED_CHARS, text.length);
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     const slot = hash >>> 18;
     const mark = hash | 1; // never 0, the value of an empty slot
     if (this.marks[slot] === mark) return true;

@@ -76,20 +76,25 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<TokenResult> {
     const now = this.deps.clock.now();
-    const signature = token.slice(token.lastIndexOf(".") + 1);
-    const hit = this.verified.peek(signature);
-    if (hit && hit.token === token) {
-      // A token verified before is trusted again only while nothing it relied on changed: the
-      // org's cached keys are the same (no revoke, rotate or disable since), its key still usable.
-      if (now < hit.validUntil && this.isCurrent(hit.org, now)) {
-        const hs = hit.org.hsKeys.get(hit.principal.id);
-        if (!hs || hsKeyUsable(hs, now)) return { ok: true, principal: hit.principal };
+    const signatureAt = token.lastIndexOf(".") + 1;
+    // Only a token seen before can be in the cache, and only one seen before is put there: a
+    // never-seen token skips the cache both ways.
+    const signature = this.secondSight.seenBefore(token, signatureAt) ? token.slice(signatureAt) : undefined;
+    if (signature !== undefined) {
+      const hit = this.verified.peek(signature);
+      if (hit && hit.token === token) {
+        // A token verified before is trusted again only while nothing it relied on changed: the
+        // org's cached keys are the same (no revoke, rotate or disable since), its key still usable.
+        if (now < hit.validUntil && this.isCurrent(hit.org, now)) {
+          const hs = hit.org.hsKeys.get(hit.principal.id);
+          if (!hs || hsKeyUsable(hs, now)) return { ok: true, principal: hit.principal };
+        }
+        this.verified.delete(signature);
       }
-      this.verified.delete(signature);
     }
     const fresh = this.verifyFresh(token, now);
     const result = fresh instanceof Promise ? await fresh : fresh;
-    if (result.ok && this.secondSight.seenBefore(signature)) {
+    if (result.ok && signature !== undefined) {
       const org = this.orgs.peek(result.principal.orgId);
       if (org)
         this.verified.set(signature, {
@@ -137,7 +142,7 @@ export class TokenVerifier {
       const payload = candidate.check(token);
       if (typeof payload !== "object") continue;
       if (payload.orgId !== org.orgId || payloadHasDuplicateKeys(parts.payloadSegment, payload)) return undefined;
-      const accepted = this.accept(org, kid, payload);
+      const accepted = this.accept(org, kid, payload, now);
       return accepted.ok ? accepted : undefined;
     }
     return undefined;
@@ -153,12 +158,12 @@ export class TokenVerifier {
     if (!org) return { ok: false, code: "TOKEN_MISSING_ORG" };
     const signer = await this.verifySignature(org, parts.header, alg, token);
     if (!signer.ok) return signer;
-    return this.accept(org, signer.keyId, payload);
+    return this.accept(org, signer.keyId, payload, this.deps.clock.now());
   }
 
   /** What follows a good signature: times, audience, then the `token` claim's restrictions. */
-  private accept(org: OrgKeys, keyId: string, payload: JwtPayload): TokenResult {
-    const times = checkTimes(payload, this.deps.clock.now(), org.maxTtlSeconds);
+  private accept(org: OrgKeys, keyId: string, payload: JwtPayload, now: number): TokenResult {
+    const times = checkTimes(payload, now, org.maxTtlSeconds);
     if (!times.ok) return times;
     if (!audienceMatches(payload.aud, this.deps.publicUrl)) return { ok: false, code: "TOKEN_AUDIENCE_MISMATCH" };
     const body = this.readBody(payload);
