@@ -16,9 +16,12 @@ export type Seed = {
   refusedOrigin: string;
   /** An ES256 key pair whose public half is registered as a signing key (kid `ES256_KID`). */
   es256PrivateJwk: JsonWebKey;
+  /** An Ed25519 key pair whose public half is registered as a signing key (kid `EDDSA_KID`). */
+  eddsaPrivateJwk: JsonWebKey;
 };
 
 export const ES256_KID = "bench-es256";
+export const EDDSA_KID = "bench-eddsa";
 
 export const ALLOWED_ORIGIN = "https://app.example.com";
 export const REFUSED_ORIGIN = "https://evil.example.net";
@@ -64,13 +67,19 @@ export async function seedOrg(dataDir: string): Promise<Seed> {
     const { id, value } = key.json() as { id?: string; value?: string };
     if (key.statusCode !== 201 || !id || !value) throw new Error(`seed public key: ${key.body}`);
     const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const signingKey = await app.inject({
-      method: "POST",
-      url: "/signing-key",
-      headers,
-      payload: { name: "Bench ES256", jwk: { ...pair.publicKey.export({ format: "jwk" }), kid: ES256_KID } },
-    });
-    if (signingKey.statusCode !== 201) throw new Error(`seed signing key: ${signingKey.body}`);
+    const edPair = generateKeyPairSync("ed25519");
+    for (const [name, publicJwk, kid] of [
+      ["Bench ES256", pair.publicKey.export({ format: "jwk" }), ES256_KID],
+      ["Bench EdDSA", edPair.publicKey.export({ format: "jwk" }), EDDSA_KID],
+    ] as const) {
+      const signingKey = await app.inject({
+        method: "POST",
+        url: "/signing-key",
+        headers,
+        payload: { name, jwk: { ...publicJwk, kid } },
+      });
+      if (signingKey.statusCode !== 201) throw new Error(`seed signing key ${kid}: ${signingKey.body}`);
+    }
     return {
       dataDir,
       orgId: org.id,
@@ -82,6 +91,7 @@ export async function seedOrg(dataDir: string): Promise<Seed> {
       allowedOrigin: ALLOWED_ORIGIN,
       refusedOrigin: REFUSED_ORIGIN,
       es256PrivateJwk: pair.privateKey.export({ format: "jwk" }),
+      eddsaPrivateJwk: edPair.privateKey.export({ format: "jwk" }),
     };
   } finally {
     await app.close();

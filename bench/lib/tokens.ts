@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, type KeyObject, sign } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { ES256_KID, type Seed } from "./seed.ts";
+import { EDDSA_KID, ES256_KID, type Seed } from "./seed.ts";
 
 /** The payload a customer's backend signs for a browser: Vapi's `{ orgId, token: { tag, restrictions } }`. */
 function payload(seed: Seed, n: number) {
@@ -26,10 +26,40 @@ export function mintHs256(seed: Seed, n = 0): string {
   });
 }
 
-/** A public-tag client token signed ES256 with the org's registered signing key. */
-export function mintEs256(seed: Seed, n = 0): string {
-  const key = createPrivateKey({ key: seed.es256PrivateJwk, format: "jwk" });
-  return jwt.sign(payload(seed, n), key, { algorithm: "ES256", expiresIn: TTL_SECONDS, keyid: ES256_KID });
+/** The algorithms of the org's registered signing keys in the seed, and what signs for each. */
+export type SigningAlg = "ES256" | "EdDSA";
+
+const signingKeys = {
+  ES256: { kid: ES256_KID, jwk: (seed: Seed) => seed.es256PrivateJwk, digest: "sha256" },
+  EdDSA: { kid: EDDSA_KID, jwk: (seed: Seed) => seed.eddsaPrivateJwk, digest: null },
+} as const;
+
+/** The seed's private key for one of its registered signing keys. */
+export const signingPrivateKey = (seed: Seed, alg: SigningAlg): KeyObject =>
+  createPrivateKey({ key: signingKeys[alg].jwk(seed), format: "jwk" });
+
+/** Signs `input` as a JWS signature would (ES256 as r || s, not DER). */
+function signFor(alg: SigningAlg, key: KeyObject, input: string): string {
+  return sign(signingKeys[alg].digest, Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }).toString("base64url");
+}
+
+/**
+ * A public-tag client token signed with one of the org's registered signing keys. jsonwebtoken
+ * signs ES256; it has no EdDSA, so those are signed here the same way (header, claims, signature).
+ */
+export function mintSigned(seed: Seed, alg: SigningAlg, n = 0): string {
+  const key = signingPrivateKey(seed, alg);
+  const { kid } = signingKeys[alg];
+  if (alg === "ES256")
+    return jwt.sign(payload(seed, n), key, { algorithm: "ES256", expiresIn: TTL_SECONDS, keyid: kid });
+  const iat = Math.floor(Date.now() / 1000);
+  const input = [
+    { alg, typ: "JWT", kid },
+    { ...payload(seed, n), iat, exp: iat + TTL_SECONDS },
+  ]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+    .join(".");
+  return `${input}.${signFor(alg, key, input)}`;
 }
 
 /**
@@ -99,14 +129,13 @@ export function hs256Minter(seed: Seed): (n: number) => string {
   };
 }
 
-/** Like `hs256Minter`, for ES256 tokens signed with the org's registered signing key. */
-export function es256Minter(seed: Seed): (n: number) => string {
-  const [header, payload] = mintEs256(seed).split(".") as [string, string];
+/** Like `hs256Minter`, for tokens signed with one of the org's registered signing keys. */
+export function signedMinter(seed: Seed, alg: SigningAlg): (n: number) => string {
+  const [header, payload] = mintSigned(seed, alg).split(".") as [string, string];
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
-  const key: KeyObject = createPrivateKey({ key: seed.es256PrivateJwk, format: "jwk" });
+  const key = signingPrivateKey(seed, alg);
   return (n) => {
     const input = `${header}.${Buffer.from(JSON.stringify({ ...claims, jti: `fresh-${n}` })).toString("base64url")}`;
-    const signature = sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-    return `${input}.${signature.toString("base64url")}`;
+    return `${input}.${signFor(alg, key, input)}`;
   };
 }
