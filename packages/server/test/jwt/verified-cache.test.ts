@@ -61,6 +61,13 @@ describe("verified-token cache: a token is cached the second time it verifies", 
     expect(fullVerifications).toHaveBeenCalledTimes(5);
   });
 
+  it("a single-use token stays refused on every replay, cached or not", async () => {
+    const token = signed(key.id, { jti: "once", token: { tag: "public", restrictions: {}, singleUse: true } });
+    expect((await start(token)).statusCode).toBe(201);
+    for (let i = 0; i < 4; i++) expectError(await start(token), "TOKEN_REPLAYED");
+    expect(fullVerifications).toHaveBeenCalledTimes(2);
+  });
+
   it("a cached token differing only in its payload is not taken for the cached one", async () => {
     const token = signed(key.id);
     await warm(token);
