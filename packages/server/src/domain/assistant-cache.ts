@@ -20,13 +20,18 @@ export class AssistantCache {
     this.entries = new LRUCache({ max: size });
   }
 
+  /** The cached answer without waiting: the assistant, `undefined` when it does not exist, or "miss". */
+  peek(orgId: string, id: string): AssistantRecord | undefined | "miss" {
+    const hit = this.entries.peek(`${orgId}\u0000${id}`);
+    return hit && hit.expiresAt > this.clock.now() ? hit.assistant : "miss";
+  }
+
   async get(orgId: string, id: string): Promise<AssistantRecord | undefined> {
-    const key = `${orgId}\u0000${id}`;
+    const cached = this.peek(orgId, id);
+    if (cached !== "miss") return cached;
     const now = this.clock.now();
-    const hit = this.entries.peek(key);
-    if (hit && hit.expiresAt > now) return hit.assistant;
     const assistant = await this.store.getAssistant(orgId, id);
-    this.entries.set(key, { assistant, expiresAt: now + this.ttlMs });
+    this.entries.set(`${orgId}\u0000${id}`, { assistant, expiresAt: now + this.ttlMs });
     return assistant;
   }
 

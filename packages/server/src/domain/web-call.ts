@@ -2,7 +2,11 @@ import { type CallRequest, type CompiledPolicy, type Decision, evaluate } from "
 import type { AssistantRecord } from "../storage/records.ts";
 
 /** Where the decision finds an org's assistant: the store, or a cache in front of it. */
-export type AssistantLookup = { get(orgId: string, id: string): Promise<AssistantRecord | undefined> };
+export type AssistantLookup = {
+  /** The cached answer, or "miss" when only `get` can tell (it reads the store). */
+  peek(orgId: string, id: string): AssistantRecord | undefined | "miss";
+  get(orgId: string, id: string): Promise<AssistantRecord | undefined>;
+};
 
 /** The body of `POST /call/web` (already shape-checked by its schema). */
 export type WebCallBody = {
@@ -37,7 +41,9 @@ export async function decideWebCall(
 ): Promise<{ decision: Decision; assistant?: AssistantRecord }> {
   const decision = evaluate(policy, request, options);
   if (!decision.allow || request.assistantId === undefined) return { decision };
-  const assistant = await assistants.get(orgId, request.assistantId);
+  // A cached answer (the common case) is taken without waiting for a promise.
+  const cached = assistants.peek(orgId, request.assistantId);
+  const assistant = cached === "miss" ? await assistants.get(orgId, request.assistantId) : cached;
   if (assistant) return { decision, assistant };
   // Another org's assistant answers exactly like a missing one, so IDs cannot be probed.
   return {
