@@ -11,6 +11,8 @@ export { ConfigError, loadConfig, SETTINGS } from "./config/config.ts";
 export { AssistantCache } from "./domain/assistant-cache.ts";
 export type { Clock } from "./domain/clock.ts";
 export { systemClock } from "./domain/clock.ts";
+export type { PasswordReset, PasswordSetter } from "./domain/member-password.ts";
+export { setMemberPassword } from "./domain/member-password.ts";
 export type { RoleChange, RoleChanger } from "./domain/member-role.ts";
 export { changeMemberRole } from "./domain/member-role.ts";
 export { createSetupLink } from "./domain/members.ts";

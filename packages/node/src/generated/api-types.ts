@@ -812,6 +812,7 @@ export type Operations = {
         | "member.create"
         | "member.update"
         | "member.password-change"
+        | "member.password-reset"
         | "member.delete"
         | "session.create"
         | "session.revoke"
@@ -933,6 +934,26 @@ export type Operations = {
     query: Record<string, never>;
     body: undefined;
     response: Member;
+  };
+  /** Set another member's password (they lost theirs); all their sessions end at once */
+  "POST /member/{id}/password": {
+    params: {
+      id: string;
+    };
+    query: Record<string, never>;
+    body: {
+      /** At least 10 characters. Stored as an scrypt hash, never as it is. */
+      password: string;
+    };
+    response: {
+      id: string;
+      orgId: string;
+      email: string;
+      role: "owner" | "admin" | "viewer";
+      createdAt: string;
+      /** How many of the member's sessions ended. */
+      sessionsEnded: number;
+    };
   };
   /** Sign a member out everywhere: all their sessions end at once */
   "DELETE /member/{id}/sessions": {

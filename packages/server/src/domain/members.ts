@@ -8,6 +8,7 @@ import type { Clock } from "./clock.ts";
 /** A setup link works for 24 hours (and once). */
 export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 1024;
 
 const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
 

@@ -167,6 +167,7 @@ export const AUDIT_EVENTS = [
   "member.create",
   "member.update",
   "member.password-change",
+  "member.password-reset",
   "member.delete",
   "session.create",
   "session.revoke",

@@ -52,6 +52,14 @@ const ROUTES: Route[] = [
     apiKey: "ROLE_FORBIDDEN",
     item: true,
   },
+  {
+    method: "POST",
+    path: "/member/{id}/password",
+    url: (w) => `/member/${w.viewer.memberId}/password`,
+    payload: { password: "a password set for them" },
+    apiKey: "ROLE_FORBIDDEN",
+    item: true,
+  },
   { method: "GET", path: "/session", url: () => "/session", apiKey: "MISSING_CREDENTIAL" },
   { method: "DELETE", path: "/session", url: () => "/session", apiKey: "MISSING_CREDENTIAL" },
   {

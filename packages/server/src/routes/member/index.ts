@@ -3,8 +3,15 @@ import { auditEvent } from "../../audit/audit-event.ts";
 import { audited } from "../../audit/audited.ts";
 import { hashPassword } from "../../auth/session/passwords.ts";
 import type { SessionPrincipal } from "../../auth/session/sessions.ts";
+import { setMemberPassword } from "../../domain/member-password.ts";
 import { changeMemberRole } from "../../domain/member-role.ts";
-import { mayManage, newMember, normalizeEmail } from "../../domain/members.ts";
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  mayManage,
+  newMember,
+  normalizeEmail,
+} from "../../domain/members.ts";
 import { sendError } from "../../http/errors.ts";
 import { errorResponses, idParams } from "../../http/schemas.ts";
 import type { MemberRecord, MemberRole } from "../../storage/records.ts";
@@ -37,6 +44,22 @@ const updateBody = {
   additionalProperties: false,
   required: ["role"],
   properties: { role: { type: "string", enum: ROLES } },
+} as const;
+
+const passwordBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["password"],
+  properties: { password: newPasswordField },
+} as const;
+
+const passwordResetResponse = {
+  type: "object",
+  properties: {
+    ...memberResponse.properties,
+    sessionsEnded: { type: "integer", description: "How many of the member's sessions ended." },
+  },
+  required: [...memberResponse.required, "sessionsEnded"],
 } as const;
 
 // The password hash never leaves the server.
@@ -187,6 +210,40 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
       );
       if (deleted) return present(deleted);
       return (await store.getMember(manager.orgId, target.id)) ? sendError(reply, "LAST_OWNER") : notFound(reply);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { password: string } }>(
+    "/member/:id/password",
+    {
+      schema: {
+        ...common,
+        summary: "Set another member's password (they lost theirs); all their sessions end at once",
+        params: idParams,
+        body: passwordBody,
+        response: { 200: passwordResetResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { manager } = request;
+      const result = await setMemberPassword(store, clock, manager.orgId, request.params.id, request.body.password, {
+        memberId: manager.memberId,
+        role: manager.role,
+        ip: request.ip,
+      });
+      if (result.ok) return { ...present(result.member), sessionsEnded: result.sessionsEnded };
+      if (result.code === "NOT_FOUND") return notFound(reply);
+      if (result.code === "ROLE_FORBIDDEN")
+        return sendError(reply, "ROLE_FORBIDDEN", { message: "Only an owner sets an owner's password." });
+      if (result.problem === "own-password")
+        return sendError(reply, "VALIDATION_FAILED", {
+          message:
+            'To change your own password, use POST /session/password ("Your password"), which asks for the current one.',
+        });
+      return sendError(reply, "VALIDATION_FAILED", {
+        field: "password",
+        message: `'password' must be at least ${MIN_PASSWORD_LENGTH} and at most ${MAX_PASSWORD_LENGTH} characters.`,
+      });
     },
   );
 

@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH } from "../../domain/members.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../domain/members.ts";
 
 export const sessionSecurity = [{ sessionCookie: [] }];
 
@@ -6,7 +6,7 @@ export const emailField = { type: "string", minLength: 3, maxLength: 254, format
 export const newPasswordField = {
   type: "string",
   minLength: MIN_PASSWORD_LENGTH,
-  maxLength: 1024,
+  maxLength: MAX_PASSWORD_LENGTH,
   description: `At least ${MIN_PASSWORD_LENGTH} characters. Stored as an scrypt hash, never as it is.`,
 } as const;
 
