@@ -15,7 +15,7 @@ export type { PasswordReset, PasswordSetter } from "./domain/member-password.ts"
 export { setMemberPassword } from "./domain/member-password.ts";
 export type { RoleChange, RoleChanger } from "./domain/member-role.ts";
 export { changeMemberRole } from "./domain/member-role.ts";
-export { createSetupLink } from "./domain/members.ts";
+export { createSetupLink, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./domain/members.ts";
 export { createOrgWithKey } from "./domain/orgs.ts";
 export { decideWebCall, describeWebCall } from "./domain/web-call.ts";
 export { openDataDir } from "./open-data-dir.ts";
