@@ -338,6 +338,55 @@ describe.skipIf(!CHROMIUM)("dashboard in Chromium", () => {
     await page.close();
   });
 
+  it("lets an owner set a password for a member who lost theirs; their session ends, the new one signs in", async () => {
+    const forgetful = { email: "forgetful@acme.test", password: "forgotten password 1" };
+    const renewed = { ...forgetful, password: "set by the owner 1" };
+    const page = await context.newPage();
+    await signIn(page, OWNER);
+    await page.goto(dashboard("org"));
+    await page.getByLabel("Email").fill(forgetful.email);
+    await page.getByLabel("Initial password").fill(forgetful.password);
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Add member" }).click();
+    const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: forgetful.email, exact: true }) });
+    await row.waitFor();
+    // The member's open session, which the new password ends.
+    const signedIn = await fetch(`${server.url}/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(forgetful),
+    });
+    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect(cookie).toMatch(/^pc_session=/);
+    // Not on the owner's own row: their own password is "Your password", which asks for the current one.
+    const ownRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: OWNER.email, exact: true }) });
+    await expect(ownRow.getByRole("button", { name: "Set password" }).count()).resolves.toBe(0);
+
+    await row.getByRole("button", { name: "Set password" }).click();
+    const form = page.getByRole("form", { name: `Set a password for ${forgetful.email}` });
+    await form.getByLabel(`New password for ${forgetful.email}`).fill("too short");
+    // The input has no minlength: the server decides the rule, and its refusal shows in the form.
+    await form.getByRole("button", { name: "Set password" }).click();
+    await expect(form.getByRole("alert").textContent()).resolves.toContain("VALIDATION_FAILED");
+    await form.getByLabel(`New password for ${forgetful.email}`).fill(renewed.password);
+    await form.getByRole("button", { name: "Set password" }).click();
+    await page.getByText(`${forgetful.email} has a new password. Their 1 open session(s) ended`).waitFor();
+    await expect(form.isHidden()).resolves.toBe(true);
+    const ended = await fetch(`${server.url}/session`, { headers: { cookie } });
+    expect(ended.status).toBe(401);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+
+    await page.goto(dashboard("sign-in"));
+    await page.getByLabel("Email").fill(forgetful.email);
+    await page.getByLabel("Password").fill(forgetful.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("INVALID_CREDENTIALS");
+    await signIn(page, renewed);
+    await page.getByText("You are a viewer").waitFor();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.close();
+  });
+
   it("shows an assistant's validation error beside its field and creates nothing", async () => {
     const page = await context.newPage();
     await signIn(page, OWNER);

@@ -3,6 +3,7 @@ import { type Ctx, readOnly } from "../context.ts";
 import { field, h, replace } from "../dom.ts";
 import type { Member } from "../types.ts";
 import { act, type Notice, notice } from "../ui/notice.ts";
+import { maySetPassword, setPasswordControl } from "./member-password.ts";
 
 const ROLES: Member["role"][] = ["viewer", "admin", "owner"];
 
@@ -41,7 +42,7 @@ function roleSelector(ctx: Ctx, m: Member, msg: Notice, reload: () => Promise<vo
   return select;
 }
 
-/** Members of the org: invite with a role, change a role, remove, sign out everywhere. */
+/** Members of the org: invite with a role, change a role, set a lost password, remove, sign out everywhere. */
 export function membersSection(ctx: Ctx): HTMLElement {
   const msg = notice();
   const list = h("div", null, h("p", null, "Loading members…"));
@@ -81,13 +82,21 @@ export function membersSection(ctx: Ctx): HTMLElement {
                   await load();
                 });
               });
-              return h(
-                "tr",
-                null,
-                h("td", null, m.email),
-                h("td", null, roleSelector(ctx, m, msg, load)),
-                h("td", { class: "actions" }, readOnly(ctx) || m.id === ctx.member?.id ? null : [sessions, remove]),
-              );
+              const password = maySetPassword(ctx, m) ? setPasswordControl(m, 3, msg) : undefined;
+              return [
+                h(
+                  "tr",
+                  null,
+                  h("td", null, m.email),
+                  h("td", null, roleSelector(ctx, m, msg, load)),
+                  h(
+                    "td",
+                    { class: "actions" },
+                    readOnly(ctx) || m.id === ctx.member?.id ? null : [password?.button, sessions, remove],
+                  ),
+                ),
+                password?.row,
+              ];
             }),
           ),
         ),
