@@ -77,6 +77,7 @@ describe("generateKeyValue / parseKeyValue", () => {
     ["non-ASCII in the body", `${publicKey.slice(0, 20)}é${publicKey.slice(21)}`],
     ["space at the end", `${publicKey.slice(0, -1)} `],
     ["all-zero checksum", `${publicKey.slice(0, -6)}000000`],
+    ["checksum digits beyond any CRC32 (zzzzzz)", `${publicKey.slice(0, -6)}zzzzzz`],
     ["checksum of another key", publicKey.slice(0, -6) + generateKeyValue("public").slice(-6)],
     ["padded with spaces", ` ${publicKey.slice(1)}`],
   ])("refuses %s", (_name, value) => {
@@ -102,6 +103,13 @@ describe("checksum spelling", () => {
       const key = head + encodeBase62(bytes, 6);
       expect(parseKeyValue(key), key).toBe("public");
       expect(parseKeyValue(flip(key, KEY_LENGTH - 1))).toBeUndefined();
+    }
+  });
+
+  it("a change of any one checksum or body character is refused", () => {
+    for (let i = 0; i < 200; i++) {
+      const key = generateKeyValue(i % 2 === 0 ? "public" : "private");
+      for (let at = 5; at < KEY_LENGTH; at++) expect(parseKeyValue(flip(key, at)), `${key} at ${at}`).toBeUndefined();
     }
   });
 });
