@@ -97,6 +97,12 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     request.manager = principal;
   });
   const common = { tags: ["member"], security: sessionSecurity };
+  /** The signed-in manager as the shared member functions name who acts (with the request's IP). */
+  const actor = (request: FastifyRequest) => ({
+    memberId: request.manager.memberId,
+    role: request.manager.role,
+    ip: request.ip,
+  });
   const notFound = (reply: FastifyReply) => sendError(reply, "NOT_FOUND", { message: "No member with this ID." });
   const ownersOnly = (reply: FastifyReply) =>
     sendError(reply, "ROLE_FORBIDDEN", { message: "Only an owner adds, removes or signs out an owner." });
@@ -168,11 +174,14 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     },
     async (request, reply) => {
       const { manager } = request;
-      const result = await changeMemberRole(store, clock, manager.orgId, request.params.id, request.body.role, {
-        memberId: manager.memberId,
-        role: manager.role,
-        ip: request.ip,
-      });
+      const result = await changeMemberRole(
+        store,
+        clock,
+        manager.orgId,
+        request.params.id,
+        request.body.role,
+        actor(request),
+      );
       if (result.ok) return present(result.member);
       if (result.code === "NOT_FOUND") return notFound(reply);
       if (result.code === "ROLE_FORBIDDEN")
@@ -226,11 +235,14 @@ export async function memberRoutes(app: FastifyInstance, deps: RouteDeps): Promi
     },
     async (request, reply) => {
       const { manager } = request;
-      const result = await setMemberPassword(store, clock, manager.orgId, request.params.id, request.body.password, {
-        memberId: manager.memberId,
-        role: manager.role,
-        ip: request.ip,
-      });
+      const result = await setMemberPassword(
+        store,
+        clock,
+        manager.orgId,
+        request.params.id,
+        request.body.password,
+        actor(request),
+      );
       if (result.ok) return { ...present(result.member), sessionsEnded: result.sessionsEnded };
       if (result.code === "NOT_FOUND") return notFound(reply);
       if (result.code === "ROLE_FORBIDDEN")
