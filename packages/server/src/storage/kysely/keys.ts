@@ -67,16 +67,8 @@ export async function findKeyByHash(db: Db, hash: string): Promise<KeyRecord | u
   return row && toKey(row);
 }
 
-export async function listPrivateKeys(db: Db, orgId: string): Promise<KeyRecord[]> {
-  const rows = await db
-    .selectFrom("api_keys")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("tag", "=", "private")
-    .where("revoked_at", "is", null)
-    .orderBy("created_at", "desc")
-    .execute();
-  return rows.map(toKey);
+export function listPrivateKeys(db: Db, orgId: string): Promise<KeyRecord[]> {
+  return listKeys(db, orgId, "private");
 }
 
 /** Reads the current value, then moves it to `previous_*`: KyselyStore runs both in one transaction. */
@@ -110,12 +102,14 @@ export async function getKey(db: Db, orgId: string, id: string): Promise<KeyReco
   return row && toKey(row);
 }
 
-export async function listKeys(db: Db, orgId: string): Promise<KeyRecord[]> {
+/** The org's keys not revoked (only those of `tag` when given), newest first. */
+export async function listKeys(db: Db, orgId: string, tag?: KeyRecord["tag"]): Promise<KeyRecord[]> {
   const rows = await db
     .selectFrom("api_keys")
     .selectAll()
     .where("org_id", "=", orgId)
     .where("revoked_at", "is", null)
+    .$if(tag !== undefined, (query) => query.where("tag", "=", tag as KeyRecord["tag"]))
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .execute();
