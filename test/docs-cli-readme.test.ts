@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../packages/server/test/server-process.ts";
 import { fill, ROOT, sample } from "./lib/doc-samples.ts";
-import { freePort, tempDir } from "./lib/servers.ts";
+import { tempDir } from "./lib/servers.ts";
 import { inherited, type ShellResult, type ShellSession, shellSession } from "./lib/shell-session.ts";
 
 /**

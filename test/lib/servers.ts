@@ -1,11 +1,11 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
 import type { FastifyInstance } from "fastify";
-import { spawnServer, stopServer } from "../../packages/server/test/server-process.ts";
+import { freePort, spawnServer, stopServer } from "../../packages/server/test/server-process.ts";
+
 import { ROOT } from "./doc-samples.ts";
 import { inherited } from "./shell-session.ts";
 
@@ -13,15 +13,6 @@ import { inherited } from "./shell-session.ts";
 export function tempDir(label: string): string {
   mkdirSync(join(ROOT, ".tmp"), { recursive: true });
   return mkdtempSync(join(ROOT, ".tmp", `${label}-`));
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
 }
 
 export type ServerProcess = { port: number; child: ChildProcess; output(): string; close(): Promise<void> };

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { createApp, createCipher, createOrgWithKey, KyselyStore, openSqlite } from "@portcullis/server";
 import type { FastifyInstance } from "fastify";
 import { WebSocket as NodeWebSocket } from "ws";
+import { freePort } from "../../server/test/server-process.ts";
 import type { SocketConstructor } from "../src/index.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
@@ -19,15 +19,6 @@ export type Live = {
   admin(method: string, path: string, payload?: unknown): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}
 
 /** A real server on 127.0.0.1 with its own in-memory database and one org. */
 export async function startServer(): Promise<Live> {

@@ -7,18 +7,9 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir, openSqlite, sqlitePath } from "../../src/index.ts";
 import type { Json } from "../helpers.ts";
-import { spawnServer } from "../server-process.ts";
+import { freePort, spawnServer } from "../server-process.ts";
 import { CallClient } from "./call-client.ts";
-import {
-  APP_ORIGIN,
-  endedCall,
-  expectCode,
-  freePort,
-  type Requester,
-  readCall,
-  requester,
-  startCall,
-} from "./live-server.ts";
+import { APP_ORIGIN, endedCall, expectCode, type Requester, readCall, requester, startCall } from "./live-server.ts";
 
 /**
  * Server processes sharing one SQLite file, started and killed as an operator would: a process that

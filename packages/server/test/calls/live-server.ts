@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import type { ErrorCode } from "@portcullis/core";
 import type { LightMyRequestResponse } from "fastify";
 import type { Scheduler } from "../../src/calls/call-session.ts";
 import { createApp, createCipher, KyselyStore, openSqlite, type Store } from "../../src/index.ts";
 import { expectError, type Json, type TestApp, type TestClock } from "../helpers.ts";
+import { freePort } from "../server-process.ts";
 
 export const APP_ORIGIN = "https://app.example.com";
 
@@ -73,15 +73,6 @@ export function requester(baseUrl: string): Requester {
       return answerOf(res.status, answered, await res.text());
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
 }
 
 /**

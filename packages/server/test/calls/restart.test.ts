@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir, openSqlite, sqlitePath } from "../../src/index.ts";
 import type { Json } from "../helpers.ts";
-import { spawnServer } from "../server-process.ts";
+import { freePort, spawnServer } from "../server-process.ts";
 import { CallClient } from "./call-client.ts";
-import { APP_ORIGIN, endedCall, freePort, type Requester, readCall, requester, startCall } from "./live-server.ts";
+import { APP_ORIGIN, endedCall, type Requester, readCall, requester, startCall } from "./live-server.ts";
 
 /** The real server, `node --import tsx packages/server/src/main.ts`, as an operator starts it. */
 type ChildServer = Requester & { child: ChildProcess; exited: Promise<number | null>; output: () => string };

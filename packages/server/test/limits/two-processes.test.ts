@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrgWithKey, openDataDir } from "../../src/index.ts";
-import { expectCode, freePort, type HttpAnswer, type Requester, requester } from "../calls/live-server.ts";
+import { expectCode, type HttpAnswer, type Requester, requester } from "../calls/live-server.ts";
 import type { Json } from "../helpers.ts";
-import { spawnServer, stopServer } from "../server-process.ts";
+import { freePort, spawnServer, stopServer } from "../server-process.ts";
 import { APP_ORIGIN } from "./harness.ts";
 
 /**
